@@ -1,0 +1,335 @@
+"""Model card parsing: README front matter and API answers into a `Card`, for every real shape."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from .model import BaseModel, Card, Finding, LicenseDeclaration, Location, ModelRef, Severity
+
+# The regex the Hub and huggingface_hub use, so we find exactly the block the Hub reads.
+_FRONT_MATTER = re.compile(r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(\r\n|\n|$))")
+
+# Larger front matter is refused rather than parsed: real cards, whole Llama agreements in the
+# gating prompt included, stay far below this.
+MAX_FRONT_MATTER_CHARS = 1_000_000
+
+HUB_HOSTS = frozenset({"huggingface.co", "www.huggingface.co", "hf.co"})
+RELATIONS = frozenset({"finetune", "adapter", "quantized", "merge"})
+
+_LICENSE_FILE = re.compile(
+    r"^(?:.*licen[cs]e.*|copying(?:\..*)?|notice(?:\..*)?|(?:use|usage|acceptable[-_]use)[-_]policy(?:\..*)?"
+    r"|policy\.md)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The parsed first YAML block of a README, with the line of each top-level key."""
+
+    found: bool
+    data: dict[str, Any] | None = None
+    key_lines: dict[str, int] = field(default_factory=dict)
+    error: str | None = None
+    error_line: int | None = None
+
+
+def read_front_matter(text: str) -> FrontMatter:
+    """Parse the README front matter exactly as the Hub finds it; never raises on bad YAML."""
+    text = text.removeprefix("\ufeff")
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        return FrontMatter(found=False)
+    body = match.group(2)
+    first_line = len(match.group(1).splitlines()) + 1
+    if len(body) > MAX_FRONT_MATTER_CHARS:
+        return FrontMatter(
+            found=True,
+            error=f"front matter is {len(body):,} characters, "
+            f"over the {MAX_FRONT_MATTER_CHARS:,} limit",
+            error_line=first_line,
+        )
+    loader = yaml.SafeLoader(body)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + mark.line if mark is not None else first_line
+        return FrontMatter(found=True, error=_yaml_problem(exc), error_line=line)
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
+        return FrontMatter(found=True, error=f"invalid YAML: {exc}", error_line=first_line)
+    finally:
+        loader.dispose()
+    if data is None:
+        return FrontMatter(found=False)
+    if not isinstance(data, dict):
+        return FrontMatter(
+            found=True,
+            error=f"front matter is a {type(data).__name__}, not a mapping of keys",
+            error_line=first_line,
+        )
+    lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value not in lines:
+                lines[key_node.value] = first_line + key_node.start_mark.line
+    return FrontMatter(found=True, data={str(k): v for k, v in data.items()}, key_lines=lines)
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+    parts = [p for p in (exc.context, exc.problem) if p]
+    return "invalid YAML: " + (", ".join(parts) if parts else "cannot be parsed")
+
+
+def license_shape(metadata: Mapping[str, Any]) -> str:
+    """Classify the license value as the card writes it (string, list, missing, null, ...)."""
+    key = _license_key(metadata)
+    if key is None:
+        return "missing"
+    value = metadata[key]
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string" if value.strip() else "empty"
+    if isinstance(value, list):
+        return "list" if value else "empty-list"
+    return "mapping" if isinstance(value, dict) else "other"
+
+
+def _license_key(metadata: Mapping[str, Any]) -> str | None:
+    for key in ("license", "licenses"):
+        if key in metadata:
+            return key
+    return None
+
+
+def _scalar_text(value: Any) -> str | None:
+    """A scalar YAML value as stripped text; None for null, empty, lists and mappings."""
+    if value is None or isinstance(value, list | dict):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).strip() or None
+
+
+def declaration_from(
+    metadata: Mapping[str, Any], key_lines: Mapping[str, int], repo_id: str | None
+) -> LicenseDeclaration:
+    """What the card declares about its license, values kept as written."""
+    key = _license_key(metadata)
+    raw = metadata.get(key) if key else None
+    items: Iterable[Any] = raw if isinstance(raw, list) else [raw]
+    values = tuple(t for t in (_scalar_text(v) for v in items) if t is not None)
+    link = _scalar_text(metadata.get("license_link"))
+    prompt = metadata.get("extra_gated_prompt")
+    wanted = ("license", "licenses", "license_name", "license_link", "extra_gated_prompt")
+    return LicenseDeclaration(
+        values=values,
+        shape=license_shape(metadata),
+        key=key,
+        license_name=_scalar_text(metadata.get("license_name")),
+        license_link=link,
+        link_file=link_file(link, repo_id) if link else None,
+        gated_prompt=prompt.strip() or None if isinstance(prompt, str) else None,
+        lines={k: v for k, v in key_lines.items() if k in wanted},
+    )
+
+
+def link_file(link: str, repo_id: str | None) -> str | None:
+    """The repo path a `license_link` points at, when it names a file of this same repo."""
+    parts = urlsplit(link)
+    if not parts.scheme and not parts.netloc:
+        path = parts.path
+        while path.startswith("./"):
+            path = path[2:]
+        path = path.lstrip("/")
+        return path if path and ".." not in path.split("/") else None
+    if parts.scheme not in ("http", "https") or parts.netloc.lower() not in HUB_HOSTS:
+        return None
+    if repo_id is None:
+        return None
+    # /{repo}/blob|resolve|raw/{revision}/{path}
+    pattern = re.compile(rf"^/{re.escape(repo_id)}/(?:blob|resolve|raw)/[^/]+/(.+)$")
+    found = pattern.match(parts.path)
+    return found.group(1) if found else None
+
+
+def _string_list(value: Any) -> tuple[str, ...]:
+    items: Iterable[Any] = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for item in items:
+        text = _scalar_text(item)
+        if text and text not in out:
+            out.append(text)
+    return tuple(out)
+
+
+def base_models_from(
+    metadata: Mapping[str, Any],
+    api_base_models: Any = None,
+    tags: Sequence[str] = (),
+) -> tuple[BaseModel, ...]:
+    """Parents from the card's `base_model`, the API's `baseModels` and `base_model:` tags."""
+    found: dict[str, BaseModel] = {}
+
+    def add(repo_id: str, relation: str | None, source: str) -> None:
+        relation = relation if relation in RELATIONS else None
+        known = found.get(repo_id)
+        if known is None:
+            found[repo_id] = BaseModel(repo_id=repo_id, relation=relation, source=source)
+        elif known.relation is None and relation is not None:
+            found[repo_id] = BaseModel(repo_id=repo_id, relation=relation, source=known.source)
+
+    card_relation = _scalar_text(metadata.get("base_model_relation"))
+    for repo_id in _string_list(metadata.get("base_model")):
+        add(repo_id, card_relation, "card")
+    for repo_id in _string_list(metadata.get("finetuned_from")):
+        add(repo_id, card_relation or "finetune", "card")
+    for repo_id, relation in _api_base_models(api_base_models):
+        add(repo_id, relation, "api")
+    for tag in tags:
+        if not isinstance(tag, str) or not tag.startswith("base_model:"):
+            continue
+        rest = tag.removeprefix("base_model:")
+        relation, _, target = rest.partition(":")
+        if target and relation in RELATIONS:
+            add(target, relation, "tag")
+        elif not target:
+            add(rest, None, "tag")
+    return tuple(found.values())
+
+
+def _api_base_models(value: Any) -> list[tuple[str, str | None]]:
+    """The API's `baseModels`: a dict {relation, models: [{id}]}, or a list of ids or dicts."""
+    if isinstance(value, dict):
+        relation = _scalar_text(value.get("relation"))
+        models = value.get("models")
+        return [(m, relation) for m in _model_ids(models)]
+    return [(m, None) for m in _model_ids(value)]
+
+
+def _model_ids(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        return []
+    ids: list[str] = []
+    for item in value:
+        text = _scalar_text(item.get("id")) if isinstance(item, dict) else _scalar_text(item)
+        if text:
+            ids.append(text)
+    return ids
+
+
+def license_files(paths: Iterable[str]) -> tuple[str, ...]:
+    """The license-like files among a repo's files, root files first."""
+    chosen = [p for p in paths if _LICENSE_FILE.match(p.rsplit("/", 1)[-1])]
+    return tuple(sorted(chosen, key=lambda p: (p.count("/"), p.lower())))
+
+
+def _invalid(subject: str, readme_path: str, parsed: FrontMatter) -> Finding:
+    return Finding(
+        code="card-invalid",
+        severity=Severity.ERROR,
+        message=f"the README front matter cannot be read: {parsed.error}",
+        subject=subject,
+        location=Location(readme_path, parsed.error_line),
+        hint="fix the YAML between the first two '---' lines; "
+        "the Hub ignores metadata it cannot parse",
+    )
+
+
+def card_from_readme(
+    ref: ModelRef,
+    text: str,
+    *,
+    source: str,
+    files: Sequence[str] = (),
+    readme_path: str = "README.md",
+    repo_id: str | None = None,
+    sha: str | None = None,
+) -> Card:
+    """A card from README text alone (a local folder, or a Hub repo whose API had no card data)."""
+    parsed = read_front_matter(text)
+    metadata = parsed.data or {}
+    subject = repo_id or str(ref)
+    findings = (_invalid(subject, readme_path, parsed),) if parsed.error else ()
+    tags = tuple(t for t in _string_list(metadata.get("tags")))
+    return Card(
+        ref=ref,
+        source=source,
+        repo_id=repo_id,
+        sha=sha,
+        declaration=declaration_from(metadata, parsed.key_lines, repo_id),
+        base_models=base_models_from(metadata, None, tags),
+        datasets=_string_list(metadata.get("datasets")),
+        license_files=license_files(files),
+        files=tuple(files),
+        tags=tags,
+        readme_path=readme_path,
+        has_metadata=parsed.data is not None,
+        findings=findings,
+        metadata=metadata,
+    )
+
+
+def card_from_api(ref: ModelRef, info: Mapping[str, Any], readme: str | None = None) -> Card:
+    """A card from a Hub API answer; README text, when given, supplies line numbers or metadata."""
+    repo_id = _scalar_text(info.get("id")) or ref.repo_id
+    files = tuple(
+        s["rfilename"]
+        for s in info.get("siblings") or []
+        if isinstance(s, dict) and isinstance(s.get("rfilename"), str)
+    )
+    raw_tags = info.get("tags")
+    api_tags = _string_list(raw_tags) if isinstance(raw_tags, list) else ()
+    card_data = info.get("cardData")
+    parsed = read_front_matter(readme) if readme is not None else FrontMatter(found=False)
+    findings: tuple[Finding, ...] = ()
+    if isinstance(card_data, dict):
+        # The Hub's own parse of the README is authoritative; our parse only adds line numbers.
+        metadata: dict[str, Any] = {str(k): v for k, v in card_data.items()}
+        has_metadata = bool(metadata)
+        source = "hub-api"
+    else:
+        metadata = parsed.data or {}
+        has_metadata = parsed.data is not None
+        source = "hub-readme" if readme is not None else "hub-api"
+        if parsed.error:
+            findings = (_invalid(repo_id or str(ref), "README.md", parsed),)
+    return Card(
+        ref=ref,
+        source=source,
+        repo_id=repo_id,
+        sha=_scalar_text(info.get("sha")),
+        gated=_gated(info.get("gated")),
+        last_modified=_scalar_text(info.get("lastModified")),
+        declaration=declaration_from(metadata, parsed.key_lines, repo_id),
+        base_models=base_models_from(metadata, info.get("baseModels"), api_tags),
+        datasets=_string_list(metadata.get("datasets")),
+        license_files=license_files(files),
+        files=files,
+        tags=api_tags,
+        has_metadata=has_metadata,
+        findings=findings,
+        metadata=metadata,
+    )
+
+
+def _gated(value: Any) -> str | None:
+    """The API's gating mode: None when open, else 'auto', 'manual' (or 'true' from old answers)."""
+    if value is None or value is False:
+        return None
+    if value is True:
+        return "true"
+    text = _scalar_text(value)
+    return None if text in (None, "false", "False") else text

@@ -1,0 +1,256 @@
+"""Click commands only: options, then the pipeline, then a renderer, then an exit code."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from . import __version__
+from .errors import InputError, LicenseLintError
+from .model import Card, ModelRef, Severity
+
+if TYPE_CHECKING:
+    from .cardview import CardError
+    from .textstyle import Styler
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+log = logging.getLogger("license_lint")
+
+
+@dataclass(frozen=True)
+class CommonOptions:
+    """The options every command accepts after its name."""
+
+    format: str
+    output: str
+    quiet: bool
+    verbose: bool
+    no_color: bool
+    offline: bool
+
+
+def common_options(formats: Sequence[str]) -> Callable[[Callable[..., int]], Callable[..., int]]:
+    """Add --format, -o, -q/-v, --no-color and --offline; run the command with errors mapped."""
+
+    def decorate(command: Callable[..., int]) -> Callable[..., int]:
+        @functools.wraps(command)
+        def run(**kwargs: Any) -> int:
+            opts = CommonOptions(
+                format=kwargs.pop("format"),
+                output=kwargs.pop("output"),
+                quiet=kwargs.pop("quiet"),
+                verbose=kwargs.pop("verbose"),
+                no_color=kwargs.pop("no_color"),
+                offline=kwargs.pop("offline"),
+            )
+            _configure_logging(opts)
+            try:
+                return command(opts=opts, **kwargs)
+            except LicenseLintError as exc:
+                _report_error(exc, opts.verbose)
+                return EXIT_ERROR
+            except KeyboardInterrupt:
+                click.echo("license-lint: interrupted", err=True)
+                return 130
+            except Exception as exc:  # the gate must say "error", never crash into a pass
+                _report_internal(exc, opts.verbose)
+                return EXIT_ERROR
+
+        options = [
+            click.option(
+                "--format",
+                "-f",
+                type=click.Choice(list(formats)),
+                default=formats[0],
+                show_default=True,
+                help="Output format.",
+            ),
+            click.option(
+                "--output",
+                "-o",
+                default="-",
+                metavar="FILE",
+                help="Write the output to FILE ('-' for standard output).",
+            ),
+            click.option("--quiet", "-q", is_flag=True, help="Print nothing but the output."),
+            click.option(
+                "--verbose", "-v", is_flag=True, help="Log each request; tracebacks on errors."
+            ),
+            click.option(
+                "--no-color", is_flag=True, help="No ANSI colours (also when NO_COLOR is set)."
+            ),
+            click.option(
+                "--offline",
+                is_flag=True,
+                help="Answer from the cache only (also when HF_HUB_OFFLINE=1).",
+            ),
+        ]
+        wrapped: Callable[..., int] = run
+        for option in reversed(options):
+            wrapped = option(wrapped)
+        return wrapped
+
+    return decorate
+
+
+def _configure_logging(opts: CommonOptions) -> None:
+    level = logging.DEBUG if opts.verbose else logging.ERROR if opts.quiet else logging.WARNING
+    root = logging.getLogger("license_lint")
+    root.setLevel(level)
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_RedactingFormatter("license-lint: %(message)s"))
+    root.addHandler(handler)
+    root.propagate = False
+
+
+class _RedactingFormatter(logging.Formatter):
+    """Log lines never show the Hub token, whatever put it there."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return _redact(super().format(record))
+
+
+def _redact(text: str) -> str:
+    from .hub import find_token, redact
+
+    return redact(text, find_token(os.environ))
+
+
+def _report_error(exc: LicenseLintError, verbose: bool) -> None:
+    if verbose:
+        click.echo(_redact(traceback.format_exc()), err=True)
+    click.echo(_redact(f"license-lint: error: {exc}"), err=True)
+
+
+def _report_internal(exc: Exception, verbose: bool) -> None:
+    if verbose:
+        click.echo(_redact(traceback.format_exc()), err=True)
+    click.echo(
+        _redact(
+            f"license-lint: internal error: {type(exc).__name__}: {exc} "
+            "(rerun with --verbose for the traceback, and please report it)"
+        ),
+        err=True,
+    )
+
+
+def write_output(text: str, output: str) -> None:
+    """Write to standard output or, atomically, to a file."""
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    target = Path(output)
+    if not target.parent.is_dir():
+        raise InputError(
+            f"cannot write {output}: folder {target.parent} does not exist",
+            hint="create the folder or choose another --output",
+        )
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=target.parent, delete=False, prefix=f".{target.name}."
+        ) as handle:
+            handle.write(text)
+        os.replace(handle.name, target)
+    except OSError as exc:
+        raise InputError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def _styler(opts: CommonOptions) -> Styler:
+    from .textstyle import Styler, color_wanted
+
+    return Styler(color=opts.output == "-" and color_wanted(sys.stdout, opts.no_color))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", "-V", prog_name="license-lint")
+def cli() -> None:
+    """Check whether you may use open-weight AI models the way you intend to.
+
+    license-lint reads model cards from the Hugging Face Hub (or local model folders),
+    understands their licenses, and checks them against your organization's rules.
+
+    Exit codes: 0 nothing at or above the failure level, 1 findings, 2 usage, configuration,
+    input or fetch error (nothing checked is never a pass).
+    """
+
+
+@cli.command("card")
+@click.argument("models", nargs=-1, required=True, metavar="MODEL...")
+@common_options(formats=("text", "json"))
+def card_command(opts: CommonOptions, models: tuple[str, ...]) -> int:
+    """Show what license-lint reads from each model card.
+
+    MODEL is a Hub id (owner/name, optionally @revision), datasets/owner/name for a dataset,
+    a Hub URL, or a local model folder or README.md. Shows the commit, gating, license fields,
+    base models, datasets and license files found.
+    """
+    from .cardview import render_json, render_text
+    from .reference import parse_reference
+
+    refs = [parse_reference(m) for m in models]
+    cards, errors = _read_cards(refs, opts)
+    if opts.format == "json":
+        text = render_json(cards, errors)
+    else:
+        text = render_text(cards, errors, _styler(opts))
+    write_output(text, opts.output)
+    for error in errors:
+        click.echo(_redact(f"license-lint: error: {error.message}"), err=True)
+    if errors:
+        return EXIT_ERROR
+    if any(f.severity is Severity.ERROR for c in cards for f in c.findings):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _read_cards(
+    refs: Sequence[ModelRef], opts: CommonOptions
+) -> tuple[list[Card], list[CardError]]:
+    """Fetch the cards of several references concurrently, keeping their order."""
+    from .cache import Cache, default_cache_dir
+    from .cardview import CardError
+    from .fetch import HubFetcher
+    from .hub import HubClient, settings_from_env
+
+    settings = settings_from_env(offline=opts.offline)
+    fetcher = HubFetcher(HubClient(settings), Cache(default_cache_dir()))
+
+    def one(ref: ModelRef) -> Card | CardError:
+        try:
+            return fetcher.card(ref)
+        except LicenseLintError as exc:
+            return CardError(str(ref), type(exc).__name__, str(exc))
+
+    with ThreadPoolExecutor(max_workers=min(8, len(refs))) as pool:
+        results = list(pool.map(one, refs))
+    cards = [r for r in results if isinstance(r, Card)]
+    errors = [r for r in results if isinstance(r, CardError)]
+    return cards, errors
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console entry point: click's usage errors exit 2, like every other error."""
+    try:
+        code = cli.main(args=argv, prog_name="license-lint", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        code = EXIT_ERROR
+    except click.exceptions.Abort:
+        click.echo("license-lint: aborted", err=True)
+        code = EXIT_ERROR
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -1,0 +1,117 @@
+"""Frozen dataclasses passed between the pipeline stages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    """How much a finding matters; the rules may override it."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+SEVERITY_ORDER = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a file: the file, and where known the line and key."""
+
+    path: str
+    line: int | None = None
+    key: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One result: stable code, severity, message, evidence and a fix hint."""
+
+    code: str
+    severity: Severity
+    message: str
+    subject: str
+    location: Location | None = None
+    clause: str | None = None
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A model (or dataset) on the Hub at a revision, or a local folder or README.md."""
+
+    repo_id: str | None = None
+    revision: str | None = None
+    path: str | None = None
+    kind: str = "model"
+
+    @property
+    def is_local(self) -> bool:
+        """True for a local folder or README.md."""
+        return self.path is not None
+
+    def __str__(self) -> str:
+        if self.path is not None:
+            return self.path
+        name = self.repo_id or "?"
+        if self.kind == "dataset":
+            name = f"datasets/{name}"
+        return f"{name}@{self.revision}" if self.revision else name
+
+
+@dataclass(frozen=True)
+class LicenseDeclaration:
+    """What a card claims about its license, as written, with the lines it was read from."""
+
+    values: tuple[str, ...] = ()
+    shape: str = "missing"
+    key: str | None = None
+    license_name: str | None = None
+    license_link: str | None = None
+    link_file: str | None = None
+    gated_prompt: str | None = None
+    lines: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BaseModel:
+    """A parent named by a card, the API, a tag or an adapter config."""
+
+    repo_id: str
+    relation: str | None = None
+    source: str = "card"
+
+
+@dataclass(frozen=True)
+class Card:
+    """What the Hub (or a local folder) says about one model at one revision."""
+
+    ref: ModelRef
+    source: str
+    repo_id: str | None = None
+    sha: str | None = None
+    gated: str | None = None
+    last_modified: str | None = None
+    declaration: LicenseDeclaration = field(default_factory=LicenseDeclaration)
+    base_models: tuple[BaseModel, ...] = ()
+    datasets: tuple[str, ...] = ()
+    license_files: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    readme_path: str = "README.md"
+    has_metadata: bool = False
+    findings: tuple[Finding, ...] = ()
+    metadata: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def label(self) -> str:
+        """The name a user sees for this card."""
+        return self.repo_id or str(self.ref)
