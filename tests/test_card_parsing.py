@@ -1,4 +1,4 @@
-"""Card parsing: the README front matter as the Hub reads it, and every shape of the license keys."""
+"""Card parsing: front matter as the Hub reads it, and every shape of the license keys."""
 
 from __future__ import annotations
 
@@ -42,7 +42,12 @@ def test_bom_crlf_and_leading_blank_lines() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["no front matter at all\n", "---\n---\n", "---\n\n---\nbody", "# title\n---\nlicense: mit\n---"],
+    [
+        "no front matter at all\n",
+        "---\n---\n",
+        "---\n\n---\nbody",
+        "# title\n---\nlicense: mit\n---",
+    ],
 )
 def test_no_metadata(text: str) -> None:
     front = read_front_matter(text)
@@ -155,13 +160,24 @@ def test_empty_or_odd_base_model(value: Any) -> None:
 
 
 def test_relation_is_filled_from_a_later_source() -> None:
-    bases = base_models_from({"base_model": "a/x"}, {"relation": "quantized", "models": [{"id": "a/x"}]})
+    bases = base_models_from(
+        {"base_model": "a/x"}, {"relation": "quantized", "models": [{"id": "a/x"}]}
+    )
     assert [(b.repo_id, b.relation, b.source) for b in bases] == [("a/x", "quantized", "card")]
 
 
 def test_license_files() -> None:
-    paths = ["README.md", "original/LICENSE", "LICENSE-MODEL", "USE_POLICY.md", "config.json",
-             "Community License for Baichuan 2 Model.pdf", "NOTICE", "USAGE_POLICY", "licence.txt"]
+    paths = [
+        "README.md",
+        "original/LICENSE",
+        "LICENSE-MODEL",
+        "USE_POLICY.md",
+        "config.json",
+        "Community License for Baichuan 2 Model.pdf",
+        "NOTICE",
+        "USAGE_POLICY",
+        "licence.txt",
+    ]
     assert license_files(paths) == (
         "Community License for Baichuan 2 Model.pdf",
         "licence.txt",

@@ -1,12 +1,12 @@
-"""Every real card in ../shared/corpus/cards parses without an exception, in the shapes we expect."""
+"""Every real card in ../shared/corpus/cards parses without an exception, in known shapes."""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from conftest import CORPUS, needs_corpus
-
 from license_lint.card import declaration_from, read_front_matter
+
+from conftest import CORPUS, needs_corpus
 
 
 @needs_corpus

@@ -112,6 +112,9 @@ def _card_text(card: Card, style: Styler) -> str:
         license_text += f"  [{declaration.shape}]"
     if declaration.key == "licenses":
         license_text += "  [written as 'licenses:']"
+    line = declaration.lines.get(declaration.key or "license")
+    if line:
+        license_text += f"  ({card.readme_path}:{line})"
     rows.append(("license", license_text))
     rows.append(("license_name", declaration.license_name or "-"))
     link = declaration.license_link or "-"
