@@ -29,6 +29,8 @@ def main() -> None:
     tool = [entry] if entry else [sys.executable, "-m", "license_lint"]
     commands = {
         "python -c pass": [sys.executable, "-c", "pass"],
+        # The floor for any click-based CLI: what importing click alone costs.
+        "python -c 'import click'": [sys.executable, "-c", "import click"],
         "license-lint --version": [*tool, "--version"],
         "license-lint card --help": [*tool, "card", "--help"],
     }
@@ -40,7 +42,7 @@ def main() -> None:
         for name, command in commands.items():
             samples[name].append(timed(command))
     base = statistics.median(samples["python -c pass"])
-    print(f"{'command':28} {'median ms':>10} {'ratio':>7}")
+    print(f"{'command':28} {'median ms':>10} {'ratio':>7}  (ratio to python -c pass)")
     for name, values in samples.items():
         median = statistics.median(values)
         print(f"{name:28} {median * 1000:10.1f} {median / base:7.2f}x")

@@ -3,33 +3,26 @@
 from __future__ import annotations
 
 import functools
-import logging
 import os
 import sys
-import tempfile
-import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 
 from . import __version__
 from .errors import InputError, LicenseLintError
-from .model import Card, ModelRef, Severity
 
+# Everything else is imported inside the commands: start-up time matters for a pre-commit hook.
 if TYPE_CHECKING:
     from .cardview import CardError
+    from .model import Card, ModelRef
     from .textstyle import Styler
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-log = logging.getLogger("license_lint")
 
 
-@dataclass(frozen=True)
-class CommonOptions:
+class CommonOptions(NamedTuple):
     """The options every command accepts after its name."""
 
     format: str
@@ -105,22 +98,29 @@ def common_options(formats: Sequence[str]) -> Callable[[Callable[..., int]], Cal
 
 
 def _configure_logging(opts: CommonOptions) -> None:
+    import logging
+
     level = logging.DEBUG if opts.verbose else logging.ERROR if opts.quiet else logging.WARNING
     root = logging.getLogger("license_lint")
     root.setLevel(level)
     for handler in list(root.handlers):
         root.removeHandler(handler)
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_RedactingFormatter("license-lint: %(message)s"))
+    handler.setFormatter(_redacting_formatter())
     root.addHandler(handler)
     root.propagate = False
 
 
-class _RedactingFormatter(logging.Formatter):
-    """Log lines never show the Hub token, whatever put it there."""
+def _redacting_formatter() -> Any:
+    import logging
 
-    def format(self, record: logging.LogRecord) -> str:
-        return _redact(super().format(record))
+    class RedactingFormatter(logging.Formatter):
+        """Log lines never show the Hub token, whatever put it there."""
+
+        def format(self, record: logging.LogRecord) -> str:
+            return _redact(super().format(record))
+
+    return RedactingFormatter("license-lint: %(message)s")
 
 
 def _redact(text: str) -> str:
@@ -130,12 +130,16 @@ def _redact(text: str) -> str:
 
 
 def _report_error(exc: LicenseLintError, verbose: bool) -> None:
+    import traceback
+
     if verbose:
         click.echo(_redact(traceback.format_exc()), err=True)
     click.echo(_redact(f"license-lint: error: {exc}"), err=True)
 
 
 def _report_internal(exc: Exception, verbose: bool) -> None:
+    import traceback
+
     if verbose:
         click.echo(_redact(traceback.format_exc()), err=True)
     click.echo(
@@ -149,6 +153,9 @@ def _report_internal(exc: Exception, verbose: bool) -> None:
 
 def write_output(text: str, output: str) -> None:
     """Write to standard output or, atomically, to a file."""
+    import tempfile
+    from pathlib import Path
+
     if output == "-":
         click.echo(text, nl=False)
         return
@@ -198,6 +205,7 @@ def card_command(opts: CommonOptions, models: tuple[str, ...]) -> int:
     base models, datasets and license files found.
     """
     from .cardview import render_json, render_text
+    from .model import Severity
     from .reference import parse_reference
 
     refs = [parse_reference(m) for m in models]
@@ -220,10 +228,13 @@ def _read_cards(
     refs: Sequence[ModelRef], opts: CommonOptions
 ) -> tuple[list[Card], list[CardError]]:
     """Fetch the cards of several references concurrently, keeping their order."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from .cache import Cache, default_cache_dir
     from .cardview import CardError
     from .fetch import HubFetcher
     from .hub import HubClient, settings_from_env
+    from .model import Card
 
     settings = settings_from_env(offline=opts.offline)
     fetcher = HubFetcher(HubClient(settings), Cache(default_cache_dir()))
