@@ -224,6 +224,87 @@ def card_command(opts: CommonOptions, models: tuple[str, ...]) -> int:
     return EXIT_OK
 
 
+@cli.command("licenses")
+@common_options(formats=("text", "json"))
+def licenses_command(opts: CommonOptions) -> int:
+    """List the licenses license-lint knows: id, family, commercial use, restrictions."""
+    from .catalog import load_catalog
+    from .licenseview import render_licenses
+
+    write_output(render_licenses(load_catalog(), opts.format, _styler(opts)), opts.output)
+    return EXIT_OK
+
+
+@cli.command("explain")
+@click.argument("license_id", metavar="LICENSE")
+@common_options(formats=("text", "json"))
+def explain_command(opts: CommonOptions, license_id: str) -> int:
+    """Explain one license in plain language, with clause references.
+
+    LICENSE is a catalog id (as `licenses` lists them), a Hub license id, an SPDX id or a
+    license_name spelling seen on model cards.
+    """
+    from .catalog import load_catalog
+    from .errors import UsageError
+    from .licenseview import render_explain
+
+    catalog = load_catalog()
+    found = (
+        catalog.get(license_id)
+        or catalog.get(catalog.find_hub(license_id) or "")
+        or catalog.get(catalog.find_spdx(license_id) or "")
+        or catalog.get(catalog.find_name(license_id) or "")
+    )
+    if found is None:
+        close = catalog.closest(license_id)
+        hint = f"did you mean {', '.join(close)}? " if close else ""
+        raise UsageError(
+            f"'{license_id}' is not a license in the catalog",
+            hint=f"{hint}`license-lint licenses` lists them all",
+        )
+    write_output(render_explain(found, catalog, opts.format, _styler(opts)), opts.output)
+    return EXIT_OK
+
+
+@cli.command("identify")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@common_options(formats=("text", "json"))
+def identify_command(opts: CommonOptions, files: tuple[str, ...]) -> int:
+    """Identify license texts (LICENSE, LICENSE-MODEL, USE_POLICY.md ...) by their fingerprints.
+
+    Prints the catalog id, version, confidence and the strings that decided it; texts that match
+    no fingerprint clearly are reported as unknown.
+    """
+    from .catalog import load_catalog
+    from .identify import identify
+    from .licenseview import render_identify
+
+    catalog = load_catalog()
+    results = [(path, identify(_read_text_file(path), catalog)) for path in files]
+    write_output(render_identify(results, opts.format, _styler(opts)), opts.output)
+    return EXIT_OK
+
+
+MAX_TEXT_BYTES = 5 * 1024 * 1024
+
+
+def _read_text_file(path: str) -> str:
+    """A local text file, refusing folders, huge files and undecodable bytes with a clear error."""
+    from pathlib import Path
+
+    file = Path(path)
+    if not file.is_file():
+        raise InputError(f"{path} is not a file", hint="give the path of a license text")
+    size = file.stat().st_size
+    if size > MAX_TEXT_BYTES:
+        raise InputError(f"{path} is {size:,} bytes, over the {MAX_TEXT_BYTES:,} byte limit")
+    data = file.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
 def _read_cards(
     refs: Sequence[ModelRef], opts: CommonOptions
 ) -> tuple[list[Card], list[CardError]]:
