@@ -12,6 +12,7 @@ from .catalog import Catalog, name_key
 from .model import LicenseDeclaration
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
+PLACEHOLDERS = frozenset({"other", "unknown"})
 
 # Ids that were on the Hub's list once, and spellings older tooling wrote.
 LEGACY_HUB_IDS = {
@@ -70,10 +71,12 @@ class Normalized:
 
     @property
     def status(self) -> str:
-        """missing, unknown (something did not resolve) or resolved."""
+        """missing, unknown (something did not resolve, or only 'other'/'unknown') or resolved."""
         if not self.terms:
             return "missing"
-        return "resolved" if all(t.known for t in self.terms) else "unknown"
+        if all(t.known and not set(t.any_of) & PLACEHOLDERS for t in self.terms):
+            return "resolved"
+        return "unknown"
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -116,7 +119,8 @@ def normalize(
                     if lowered == "other"
                     else "the card says the license is unknown"
                 )
-                terms.append(LicenseTerm((), evidence(key, value), LOW, hint))
+                # The catalog's placeholder keeps it visible; evaluation treats it as unknown.
+                terms.append(LicenseTerm((lowered,), evidence(key, value), LOW, hint))
             continue
         terms += _resolve_value(value, catalog, evidence(key, value))
 

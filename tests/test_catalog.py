@@ -1,0 +1,193 @@
+"""The license catalog: every policy valid and cited, every Hub id covered, facts spot-checked."""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+
+import jsonschema
+import pytest
+import yaml
+
+from license_lint.catalog import load_catalog
+from license_lint.identify import identify
+
+from conftest import LICENSE_TEXTS, ROOT, SHARED
+
+# The Hub's license identifiers (hub.md section 1, 83 at the snapshot the project follows).
+HUB_IDS = (
+    "apache-2.0 mit openrail bigscience-openrail-m creativeml-openrail-m bigscience-bloom-rail-1.0 "
+    "bigcode-openrail-m afl-3.0 artistic-2.0 bsl-1.0 bsd bsd-2-clause bsd-3-clause "
+    "bsd-3-clause-clear c-uda cc cc0-1.0 cc-by-2.0 cc-by-2.5 cc-by-3.0 cc-by-4.0 cc-by-sa-3.0 "
+    "cc-by-sa-4.0 cc-by-nc-2.0 cc-by-nc-3.0 cc-by-nc-4.0 cc-by-nd-4.0 cc-by-nc-nd-3.0 "
+    "cc-by-nc-nd-4.0 cc-by-nc-sa-2.0 cc-by-nc-sa-3.0 cc-by-nc-sa-4.0 cdla-sharing-1.0 "
+    "cdla-permissive-1.0 cdla-permissive-2.0 wtfpl ecl-2.0 epl-1.0 epl-2.0 etalab-2.0 eupl-1.1 "
+    "eupl-1.2 agpl-3.0 gfdl gpl gpl-2.0 gpl-3.0 lgpl lgpl-2.1 lgpl-3.0 isc h-research "
+    "intel-research lppl-1.3c ms-pl apple-ascl apple-amlr mpl-2.0 odc-by odbl openmdw-1.0 "
+    "openmdw-1.1 openrail++ osl-3.0 postgresql ofl-1.1 ncsa unlicense zlib pddl lgpl-lr "
+    "deepfloyd-if-license fair-noncommercial-research-license llama2 llama3 llama3.1 llama3.2 "
+    "llama3.3 llama4 grok2-community gemma unknown other"
+).split()
+
+FAMILIES = ("openrail", "bsd", "cc", "gpl", "lgpl", "gfdl")
+
+# Vendor licenses of licenses.md sections 3 and 4 that have no Hub id of their own.
+VENDOR_IDS = (
+    "llama1 stability-ai-community stability-ai-nc-research flux-1-dev-non-commercial mistral-mrl "
+    "mistral-mnpl qwen qwen-research tongyi-qianwen deepseek falcon-180b falcon-2-11b "
+    "tii-falcon-llm nvidia-open-model databricks-open-model yi msr-research ai2-impact-low-risk "
+    "cohere-cc-by-nc-addendum kimi-modified-mit baichuan2 gpt-oss-usage-policy"
+).split()
+
+# Real texts in ../shared/license-texts (named by ScanCode keys, some misleading) -> catalog id.
+TEXTS = {
+    "agpl-3.0": "agpl-3.0",
+    "apache-2.0": "apache-2.0",
+    "bigcode-open-rail-m-v1": "bigcode-openrail-m",
+    "bigscience-open-rail-m": "bigscience-openrail-m",
+    "bigscience-open-rail-m2": "openrail++",
+    "bigscience-rail-1.0": "bigscience-bloom-rail-1.0",
+    "bsd-new": "bsd-3-clause",
+    "cc-by-4.0": "cc-by-4.0",
+    "cc-by-nc-4.0": "cc-by-nc-4.0",
+    "cc-by-nc-sa-4.0": "cc-by-nc-sa-4.0",
+    "cc-by-sa-4.0": "cc-by-sa-4.0",
+    "deepseek-la-1.0": "deepseek",
+    "exaone-ai-model-1.1-nc": "exaone-1.1-nc",
+    "falcon-2-11b-1.0": "falcon-2-11b",
+    "flux-1-nc": "flux-1-dev-non-commercial",
+    "gemma-pup-2024-02-21": "gemma",
+    "gemma-tou-2024-04-01": "gemma",
+    "gemma-tou-2025-03-24": "gemma",
+    "gpl-3.0": "gpl-3.0",
+    "llama-2-license-2023": "llama2",
+    "llama-3.1-license-2024": "llama3.1",
+    "llama-3.2-license-2024": "llama3.2",
+    "llama-3.3-license-2024": "llama3.3",
+    "llama-4-cla-2025": "llama4",
+    "llama-4-license-2025": "llama4",
+    "llama-license-2023": "llama1",
+    "mit": "mit",
+    "moonshot-ai-modified-mit-2025": "kimi-modified-mit",
+    "ms-research-license-terms": "msr-research",
+    "nvidia-open-model-2025-04-28": "nvidia-open-model",
+    "openmdw-1.0": "openmdw-1.0",
+    "qwen-2024": "qwen",
+    "stability-ai-community-2024": "stability-ai-community",
+    "stability-ai-nc-2023-12-06": "stability-ai-nc-research",
+    "stable-diffusion-2022-08-22": "creativeml-openrail-m",
+    "tongyi-qianwen-2023": "tongyi-qianwen",
+}
+
+needs_texts = pytest.mark.skipif(
+    not LICENSE_TEXTS.is_dir(), reason="../shared/license-texts absent"
+)
+
+
+def policy_files() -> list[str]:
+    folder = resources.files("license_lint") / "policies" / "licenses"
+    return sorted(e.name for e in folder.iterdir() if e.name.endswith(".yaml"))
+
+
+def test_catalog_loads_and_every_file_is_valid() -> None:
+    schema_text = resources.files("license_lint") / "schemas" / "license-policy.schema.json"
+    schema = json.loads(schema_text.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    folder = resources.files("license_lint") / "policies" / "licenses"
+    for name in policy_files():
+        data = yaml.safe_load((folder / name).read_text(encoding="utf-8"))
+        errors = [e.message for e in validator.iter_errors(data)]
+        assert errors == [], f"{name}: {errors}"
+    catalog = load_catalog()
+    assert len(catalog.policies) == len(policy_files())
+
+
+def test_every_hub_id_has_a_policy_and_families_are_marked() -> None:
+    catalog = load_catalog()
+    assert len(HUB_IDS) == 83
+    missing = [h for h in HUB_IDS if catalog.find_hub(h) != h]
+    assert missing == []
+    for family in FAMILIES:
+        policy = catalog.get(family)
+        assert policy is not None and policy.kind == "family" and policy.members
+    assert catalog.get("other").kind == "placeholder"  # type: ignore[union-attr]
+    assert catalog.get("unknown").kind == "placeholder"  # type: ignore[union-attr]
+
+
+@pytest.mark.skipif(not (SHARED / "reference" / "hub.md").is_file(), reason="hub.md absent")
+def test_hub_id_list_matches_the_reference() -> None:
+    text = (SHARED / "reference" / "hub.md").read_text(encoding="utf-8")
+    section = text.split("That makes 83")[0]
+    listed = re.findall(r"^\| `([^`]+)` \| ", section, flags=re.MULTILINE)
+    assert listed == HUB_IDS
+
+
+def test_vendor_licenses_are_present() -> None:
+    catalog = load_catalog()
+    missing = [v for v in VENDOR_IDS if catalog.get(v) is None]
+    assert missing == []
+    vendor = [p for p in catalog.policies.values() if p.kind == "license" and not p.spdx]
+    assert len(vendor) >= 45
+
+
+def test_every_restriction_obligation_and_threshold_cites_a_clause() -> None:
+    catalog = load_catalog()
+    for policy in catalog.policies.values():
+        for item in (*policy.restrictions, *policy.obligations, *policy.thresholds):
+            assert item.clause.strip(), f"{policy.id}: {item}"
+        for item in policy.restrictions:
+            assert item.id in catalog.taxonomy, f"{policy.id}: {item.id}"
+        for rule in policy.geography:
+            assert catalog.taxonomy[rule.id].group == "geography"
+
+
+def test_spot_checks() -> None:
+    catalog = load_catalog()
+    llama = catalog.get("llama3.1")
+    assert llama is not None
+    assert [t.limit for t in llama.thresholds if t.metric == "monthly_active_users"] == [7e8]
+    assert "Built with Llama" in {o.text for o in llama.obligations}
+    gemma = catalog.get("gemma")
+    assert gemma is not None and gemma.pass_through == "required" and gemma.restrictions
+    nc = catalog.get("cc-by-nc-4.0")
+    assert nc is not None and nc.permissions["commercial_use"].status == "forbidden"
+    mrl = catalog.get("mistral-mrl")
+    assert mrl is not None and mrl.spdx is None
+    assert mrl.permissions["commercial_use"].status == "forbidden"
+    assert catalog.find_spdx("MS-RL") != "mistral-mrl"
+    assert catalog.find_name("mrl") == "mistral-mrl"
+    assert "research-only" in {r.id for r in mrl.restrictions} or mrl.category == "research-only"
+    apache = catalog.get("apache-2.0")
+    assert apache is not None and apache.restrictions == ()
+    eu = [g for g in catalog.get("llama3.2").geography]  # type: ignore[union-attr]
+    assert eu and eu[0].region.upper().startswith("EU") and eu[0].models == "multimodal-models"
+
+
+@needs_texts
+@pytest.mark.parametrize(("text", "expected"), sorted(TEXTS.items()))
+def test_real_license_texts_are_identified(text: str, expected: str) -> None:
+    catalog = load_catalog()
+    result = identify((LICENSE_TEXTS / f"{text}.txt").read_text(encoding="utf-8"), catalog)
+    assert (result.license_id, result.confidence) == (expected, "high")
+    policy = catalog.get(expected)
+    assert policy is not None
+    date = re.search(r"(\d{4}-\d{2}-\d{2})$", text)
+    if expected == "gemma" and date:
+        assert result.version == date.group(1) or result.document == "use-policy"
+
+
+@needs_texts
+def test_every_text_in_the_folder_is_covered() -> None:
+    names = {p.stem for p in LICENSE_TEXTS.glob("*.txt")}
+    assert names == set(TEXTS)
+
+
+def test_unrelated_texts_are_unknown() -> None:
+    catalog = load_catalog()
+    for path in (ROOT / "README.md", ROOT / "docs" / "policy-format.md", ROOT / "pyproject.toml"):
+        assert identify(path.read_text(encoding="utf-8"), catalog).license_id is None, path
+    for path in (SHARED / "DESIGN.md", SHARED / "reference" / "licenses.md"):
+        if path.is_file():
+            assert identify(path.read_text(encoding="utf-8"), catalog).license_id is None, path

@@ -1,0 +1,130 @@
+"""Normalization: what a card declares, to licenses of the catalog, with evidence."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from license_lint.card import declaration_from, read_front_matter
+from license_lint.catalog import load_catalog
+from license_lint.model import LicenseDeclaration
+from license_lint.normalize import normalize
+
+from conftest import CORPUS, needs_corpus
+
+
+def declared(yaml_text: str) -> LicenseDeclaration:
+    front = read_front_matter(f"---\n{yaml_text}\n---\n")
+    assert front.data is not None
+    return declaration_from(front.data, front.key_lines, "o/n")
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "expression"),
+    [
+        ("license: mit", "mit"),
+        ("license: MIT", "mit"),
+        ("license: Apache-2.0", "apache-2.0"),
+        ("license: [llama2, other]", "llama2"),
+        ("license: [cc-by-nc-sa-4.0, apache-2.0]", "cc-by-nc-sa-4.0 AND apache-2.0"),
+        ("license: other\nlicense_name: llama3", "llama3"),
+        ("license: other\nlicense_name: mrl", "mistral-mrl"),
+        ("license: other\nlicense_name: tongyi-qianwen-license-agreement", "tongyi-qianwen"),
+        (
+            "license: other\nlicense_name: flux-1-dev-non-commercial-license",
+            "flux-1-dev-non-commercial",
+        ),
+        ("license: other\nlicense_name: deepseek-license", "deepseek"),
+        ("license_name: llama3", "llama3"),
+        ("license: open-mdw", "openmdw-1.0"),
+        ("license: MIT OR Apache-2.0", "(apache-2.0 OR mit)"),
+        ("license: gpl", "gpl"),
+        ("license: LicenseRef-acme", "unknown(LicenseRef-acme)"),
+        ("license: other", "other"),
+        ("license: unknown", "unknown"),
+        ("license: 2.0", "unknown(2.0)"),
+        ("language: en", "none"),
+    ],
+)
+def test_expressions(yaml_text: str, expression: str) -> None:
+    assert normalize(declared(yaml_text), load_catalog()).expression == expression
+
+
+def test_gpl_family_is_not_rewritten_to_a_version() -> None:
+    result = normalize(declared("license: gpl"), load_catalog())
+    assert result.ids == ("gpl",)
+    assert load_catalog().get("gpl").kind == "family"  # type: ignore[union-attr]
+
+
+def test_evidence_names_field_and_line() -> None:
+    result = normalize(declared("language: en\nlicense: other\nlicense_name: mnpl"), load_catalog())
+    (term,) = result.terms
+    assert term.any_of == ("mistral-mnpl",)
+    assert (term.evidence.source, term.evidence.raw, term.evidence.line) == (
+        "license_name",
+        "mnpl",
+        4,
+    )
+
+
+def test_contradictory_keys_are_reported_and_both_apply() -> None:
+    result = normalize(
+        declared("license: apache-2.0\nlicense_name: tongyi-qianwen"), load_catalog()
+    )
+    assert result.ids == ("apache-2.0", "tongyi-qianwen")
+    assert result.conflicts and "both apply" in result.conflicts[0]
+
+
+def test_gating_prompt_names_the_license() -> None:
+    text = (
+        "license: unknown\nextra_gated_prompt: 'You agree to the [Falcon-180B TII license]"
+        "(https://example.invalid/license) and acceptable use policy.'"
+    )
+    result = normalize(declared(text), load_catalog())
+    assert result.ids == ("falcon-180b",)
+    assert result.terms[0].evidence.source == "extra_gated_prompt"
+
+
+def test_license_link_url_pattern() -> None:
+    text = "license: other\nlicense_link: https://mistral.ai/licenses/MNPL-0.1.md"
+    assert normalize(declared(text), load_catalog()).ids == ("mistral-mnpl",)
+
+
+def test_license_file_disagreeing_with_the_card() -> None:
+    result = normalize(
+        declared("license: mit"), load_catalog(), license_file=("LICENSE", "llama3.1", "high")
+    )
+    assert result.ids == ("mit", "llama3.1")
+    assert "LICENSE is the llama3.1 license text" in result.conflicts[0]
+
+
+def test_gpt_oss_apache_has_no_use_restrictions() -> None:
+    result = normalize(declared("license: apache-2.0"), load_catalog())
+    assert result.ids == ("apache-2.0",)
+    assert load_catalog().get("apache-2.0").restrictions == ()  # type: ignore[union-attr]
+
+
+@needs_corpus
+def test_corpus_cards_normalize() -> None:
+    catalog = load_catalog()
+    values: Counter[str] = Counter()
+    unknown: Counter[str] = Counter()
+    statuses: Counter[str] = Counter()
+    placeholders: Counter[str] = Counter()
+    for path in sorted((CORPUS / "cards").glob("*.yaml")):
+        front = read_front_matter(path.read_text(encoding="utf-8"))
+        declaration = declaration_from(front.data or {}, front.key_lines, None)
+        result = normalize(declaration, catalog)
+        statuses[result.status] += 1
+        for term in result.terms:
+            if term.any_of in (("other",), ("unknown",)):
+                placeholders[term.any_of[0]] += 1
+            raw = term.evidence.raw if term.evidence.source != "extra_gated_prompt" else "(prompt)"
+            values[raw.lower()] += 1
+            if not term.known:
+                unknown[raw.lower()] += 1
+    frequent_unknown = {v: n for v, n in unknown.items() if values[v] >= 3}
+    assert frequent_unknown == {}
+    print("statuses", dict(statuses), "placeholders", dict(placeholders))
+    print("top unknown", unknown.most_common(20))
