@@ -18,6 +18,9 @@ class Severity(StrEnum):
 
 SEVERITY_ORDER = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
+# Catalog entries that stand for "not a known license" rather than naming one.
+PLACEHOLDERS = frozenset({"other", "unknown"})
+
 
 @dataclass(frozen=True)
 class Location:
@@ -42,6 +45,8 @@ class Finding:
     location: Location | None = None
     clause: str | None = None
     hint: str | None = None
+    license_id: str | None = None
+    waiver: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,7 @@ class Card:
     license_files: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    pipeline_tag: str | None = None
     readme_path: str = "README.md"
     has_metadata: bool = False
     findings: tuple[Finding, ...] = ()
@@ -115,3 +121,66 @@ class Card:
     def label(self) -> str:
         """The name a user sees for this card."""
         return self.repo_id or str(self.ref)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a license was read: the field or file, what it said, and its line."""
+
+    source: str
+    raw: str
+    line: int | None = None
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class LicenseTerm:
+    """One license that applies; `any_of` holds several ids when the card offers a choice (OR)."""
+
+    any_of: tuple[str, ...]
+    evidence: Evidence
+    confidence: str
+    note: str | None = None
+
+    @property
+    def known(self) -> bool:
+        """True when the term resolved to at least one catalog license."""
+        return bool(self.any_of)
+
+    def label(self) -> str:
+        """The term as it appears in an expression."""
+        if not self.any_of:
+            return f"unknown({self.evidence.raw})"
+        if len(self.any_of) == 1:
+            return self.any_of[0]
+        return "(" + " OR ".join(self.any_of) + ")"
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """Every license that applies to a card (all of them: AND), and what was odd on the way."""
+
+    terms: tuple[LicenseTerm, ...]
+    conflicts: tuple[str, ...] = ()
+
+    @property
+    def expression(self) -> str:
+        """The licenses as an expression over catalog ids; unknown ones keep their raw text."""
+        return " AND ".join(t.label() for t in self.terms) if self.terms else "none"
+
+    @property
+    def status(self) -> str:
+        """missing, unknown (something did not resolve, or only 'other'/'unknown') or resolved."""
+        if not self.terms:
+            return "missing"
+        if all(t.known and not set(t.any_of) & PLACEHOLDERS for t in self.terms):
+            return "resolved"
+        return "unknown"
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Every catalog id named by any term."""
+        out: list[str] = []
+        for term in self.terms:
+            out += [i for i in term.any_of if i not in out]
+        return tuple(out)

@@ -5,14 +5,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from .catalog import Catalog, name_key
-from .model import LicenseDeclaration
+from .model import Evidence, LicenseDeclaration, LicenseTerm, Normalized
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
-PLACEHOLDERS = frozenset({"other", "unknown"})
 
 # Ids that were on the Hub's list once, and spellings older tooling wrote.
 LEGACY_HUB_IDS = {
@@ -22,69 +20,6 @@ LEGACY_HUB_IDS = {
 
 # Words that make a name specific enough to look for inside free text (a gating prompt).
 _NAME_WORDS = ("license", "licence", "agreement", "terms")
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """Where a license was read: the field or file, what it said, and its line."""
-
-    source: str
-    raw: str
-    line: int | None = None
-    path: str | None = None
-
-
-@dataclass(frozen=True)
-class LicenseTerm:
-    """One license that applies; `any_of` holds several ids when the card offers a choice (OR)."""
-
-    any_of: tuple[str, ...]
-    evidence: Evidence
-    confidence: str
-    note: str | None = None
-
-    @property
-    def known(self) -> bool:
-        """True when the term resolved to at least one catalog license."""
-        return bool(self.any_of)
-
-    def label(self) -> str:
-        """The term as it appears in an expression."""
-        if not self.any_of:
-            return f"unknown({self.evidence.raw})"
-        if len(self.any_of) == 1:
-            return self.any_of[0]
-        return "(" + " OR ".join(self.any_of) + ")"
-
-
-@dataclass(frozen=True)
-class Normalized:
-    """Every license that applies to a card (all of them: AND), and what was odd on the way."""
-
-    terms: tuple[LicenseTerm, ...]
-    conflicts: tuple[str, ...] = ()
-
-    @property
-    def expression(self) -> str:
-        """The licenses as an expression over catalog ids; unknown ones keep their raw text."""
-        return " AND ".join(t.label() for t in self.terms) if self.terms else "none"
-
-    @property
-    def status(self) -> str:
-        """missing, unknown (something did not resolve, or only 'other'/'unknown') or resolved."""
-        if not self.terms:
-            return "missing"
-        if all(t.known and not set(t.any_of) & PLACEHOLDERS for t in self.terms):
-            return "resolved"
-        return "unknown"
-
-    @property
-    def ids(self) -> tuple[str, ...]:
-        """Every catalog id named by any term."""
-        out: list[str] = []
-        for term in self.terms:
-            out += [i for i in term.any_of if i not in out]
-        return tuple(out)
 
 
 def normalize(
