@@ -249,11 +249,21 @@ def test_version_and_help_on_every_command() -> None:
     from license_lint.cli import cli
 
     assert __version__ in run_cli("--version").out
-    for name in cli.commands:
-        result = run_cli(name, "--help")
+    import click
+
+    commands = []
+    for name, command in cli.commands.items():
+        if isinstance(command, click.Group):
+            assert run_cli(name, "--help").code == 0
+            commands += [(name, sub) for sub in command.commands]
+        else:
+            commands.append((name,))
+    assert len(commands) >= 8
+    for words in commands:
+        result = run_cli(*words, "--help")
         assert result.code == 0
         for option in ("--format", "--output", "--quiet", "--verbose", "--no-color", "--offline"):
-            assert option in result.out
+            assert option in result.out, words
 
 
 def test_installed_entry_point_runs() -> None:

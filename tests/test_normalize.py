@@ -26,7 +26,7 @@ def declared(yaml_text: str) -> LicenseDeclaration:
         ("license: mit", "mit"),
         ("license: MIT", "mit"),
         ("license: Apache-2.0", "apache-2.0"),
-        ("license: [llama2, other]", "llama2"),
+        ("license: [llama2, other]", "llama2 AND other"),
         ("license: [cc-by-nc-sa-4.0, apache-2.0]", "cc-by-nc-sa-4.0 AND apache-2.0"),
         ("license: other\nlicense_name: llama3", "llama3"),
         ("license: other\nlicense_name: mrl", "mistral-mrl"),

@@ -34,7 +34,9 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
             else None
         ),
         "clause": finding.clause,
+        "license": finding.license_id,
         "hint": finding.hint,
+        "waiver": finding.waiver,
     }
 
 

@@ -16,6 +16,7 @@ from .errors import InputError, LicenseLintError
 # Everything else is imported inside the commands: start-up time matters for a pre-commit hook.
 if TYPE_CHECKING:
     from .cardview import CardError
+    from .fetch import HubFetcher
     from .model import Card, ModelRef
     from .textstyle import Styler
 
@@ -224,6 +225,150 @@ def card_command(opts: CommonOptions, models: tuple[str, ...]) -> int:
     return EXIT_OK
 
 
+@cli.command("check")
+@click.argument("models", nargs=-1, required=True, metavar="MODEL...")
+@click.option("--rules", "rules_file", metavar="FILE", help="Rules file (default: discovered).")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    default="error",
+    show_default=True,
+    help="Lowest severity that fails a model.",
+)
+@click.option("--no-lineage", is_flag=True, help="Check only each model's own card.")
+@common_options(formats=("text", "json"))
+def check_command(
+    opts: CommonOptions,
+    models: tuple[str, ...],
+    rules_file: str | None,
+    fail_on: str,
+    no_lineage: bool,
+) -> int:
+    """Check models against the organization's rules: pass or fail, why, and the duties.
+
+    MODEL is a Hub id (owner/name, optionally @revision), a Hub URL, or a local model folder or
+    README.md. Rules come from --rules, else .license-lint.yaml (or .yml) in this folder or a
+    parent, else [tool.license-lint] in pyproject.toml, else the commercial-saas preset.
+
+    Exit 0 when no model has a finding at or above --fail-on, 1 when one has, 2 when a model
+    could not be checked (or on a usage or configuration error).
+    """
+    from pathlib import Path
+
+    from .catalog import load_catalog
+    from .model import Severity
+    from .pipeline import run_checks
+    from .reference import parse_reference
+    from .report import render
+    from .rules import load_rules
+
+    del no_lineage  # lineage is not walked yet; each model's own card is checked
+    refs = [parse_reference(m) for m in models]
+    catalog = load_catalog()
+    rules = load_rules(rules_file, Path.cwd(), catalog)
+    report = run_checks(
+        refs,
+        _fetcher(opts),
+        catalog,
+        rules,
+        Severity(fail_on),
+        progress=_progress(opts, len(refs)),
+    )
+    write_output(render(report, opts.format, _styler(opts)), opts.output)
+    if report.count("error"):
+        return EXIT_ERROR
+    return EXIT_FINDINGS if report.count("fail") else EXIT_OK
+
+
+def _fetcher(opts: CommonOptions) -> HubFetcher:
+    from .cache import Cache, default_cache_dir
+    from .fetch import HubFetcher
+    from .hub import HubClient, settings_from_env
+
+    settings = settings_from_env(offline=opts.offline)
+    return HubFetcher(HubClient(settings), Cache(default_cache_dir()))
+
+
+def _progress(opts: CommonOptions, total: int) -> Callable[[Any], None] | None:
+    """A one-line counter on standard error, only on a terminal and only for several models."""
+    if opts.quiet or total < 2 or not sys.stderr.isatty():
+        return None
+    import threading
+
+    done = [0]
+    lock = threading.Lock()
+
+    def tick(result: Any) -> None:
+        with lock:
+            done[0] += 1
+            click.echo(f"\rchecked {done[0]}/{total}", err=True, nl=done[0] == total)
+
+    return tick
+
+
+@cli.group("rules")
+def rules_group() -> None:
+    """Write, validate and describe rules files (.license-lint.yaml)."""
+
+
+@rules_group.command("init")
+@click.option("--preset", default="commercial-saas", show_default=True, help="Starting point.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@common_options(formats=("text",))
+def rules_init(opts: CommonOptions, preset: str, force: bool) -> int:
+    """Write a commented starter rules file (.license-lint.yaml, or -o FILE)."""
+    from pathlib import Path
+
+    from .errors import UsageError
+    from .rules import preset_text
+
+    text = preset_text(preset)
+    target = ".license-lint.yaml" if opts.output == "-" else opts.output
+    if Path(target).exists() and not force:
+        raise UsageError(f"{target} already exists", hint="use --force to overwrite it")
+    write_output(text, target)
+    if not opts.quiet:
+        click.echo(
+            f"wrote {target} from the {preset} preset; edit it, then run "
+            f"`license-lint rules validate {target}`",
+            err=True,
+        )
+    return EXIT_OK
+
+
+@rules_group.command("validate")
+@click.argument("file", required=False)
+@common_options(formats=("text", "json"))
+def rules_validate(opts: CommonOptions, file: str | None) -> int:
+    """Validate a rules file (default: the one check would discover)."""
+    import json
+    from pathlib import Path
+
+    from .catalog import load_catalog
+    from .rules import load_rules
+
+    rules = load_rules(file, Path.cwd(), load_catalog())
+    if opts.format == "json":
+        text = json.dumps({"valid": True, "source": rules.source}) + "\n"
+    else:
+        text = f"{rules.source}: valid\n"
+    write_output(text, opts.output)
+    return EXIT_OK
+
+
+@rules_group.command("schema")
+@common_options(formats=("json",))
+def rules_schema_command(opts: CommonOptions) -> int:
+    """Print the JSON Schema of rules files, with the catalog's ids, for editors."""
+    import json
+
+    from .catalog import load_catalog
+    from .rules import rules_schema
+
+    write_output(json.dumps(rules_schema(load_catalog()), indent=2) + "\n", opts.output)
+    return EXIT_OK
+
+
 @cli.command("licenses")
 @common_options(formats=("text", "json"))
 def licenses_command(opts: CommonOptions) -> int:
@@ -311,14 +456,10 @@ def _read_cards(
     """Fetch the cards of several references concurrently, keeping their order."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from .cache import Cache, default_cache_dir
     from .cardview import CardError
-    from .fetch import HubFetcher
-    from .hub import HubClient, settings_from_env
     from .model import Card
 
-    settings = settings_from_env(offline=opts.offline)
-    fetcher = HubFetcher(HubClient(settings), Cache(default_cache_dir()))
+    fetcher = _fetcher(opts)
 
     def one(ref: ModelRef) -> Card | CardError:
         try:

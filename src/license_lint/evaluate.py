@@ -348,7 +348,9 @@ def _field_of_use(ctx: _Context, policy: LicensePolicy) -> list[Finding]:
         code, words = None, ""
         if item.id == "non-commercial-only" and rules.deployment.commercial:
             code, words = "commercial-use-forbidden", "is for non-commercial use only"
-        elif item.id == "research-only" and (rules.deployment.commercial or modes - {"research"}):
+        elif item.id == "research-only" and (
+            rules.deployment.commercial or modes & {"hosted-service", "on-device"}
+        ):
             code, words = "use-restricted", "is for research only"
         elif item.id == "non-production-only" and modes & {"hosted-service", "on-device"}:
             code, words = "use-restricted", "may not be used in production"
@@ -360,7 +362,20 @@ def _field_of_use(ctx: _Context, policy: LicensePolicy) -> list[Finding]:
             "on-device",
         }:
             code, words = "redistribution-forbidden", "may not be redistributed"
-        if code:
+        elif item.id == "no-sharing-derivatives" and "distribute-derivative" in modes:
+            code, words = "derivatives-forbidden", "allows no sharing of adaptations"
+        if code and item.qualifier:
+            # A narrowed restriction ("adapted material only") needs a reader, not a verdict.
+            findings.append(
+                ctx.finding(
+                    "use-review",
+                    f"{policy.id} {words} ({item.qualifier})",
+                    policy=policy,
+                    clause=item.clause,
+                    hint="check whether the qualification covers this deployment",
+                )
+            )
+        elif code:
             findings.append(
                 ctx.finding(
                     code,
@@ -576,11 +591,24 @@ def _obligations(ctx: _Context, policy: LicensePolicy) -> list[Finding]:
     return findings
 
 
+# One of these per license is enough: a permission and a restriction often say the same thing.
+_ONCE_PER_LICENSE = frozenset(
+    {
+        "commercial-use-forbidden",
+        "hosted-service-forbidden",
+        "redistribution-forbidden",
+        "derivatives-forbidden",
+    }
+)
+
+
 def _dedupe(findings: Sequence[Finding]) -> list[Finding]:
-    seen: set[tuple[str, str | None, str | None, str]] = set()
+    seen: set[tuple[str | None, ...]] = set()
     out = []
     for finding in findings:
-        key = (finding.code, finding.license_id, finding.clause, finding.message)
+        key: tuple[str | None, ...] = (finding.code, finding.license_id)
+        if finding.code not in _ONCE_PER_LICENSE:
+            key += (finding.clause, finding.message)
         if key not in seen:
             seen.add(key)
             out.append(finding)

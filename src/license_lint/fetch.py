@@ -8,7 +8,7 @@ from .cache import Cache
 from .card import card_from_api
 from .errors import EntryNotFoundError, NotCachedError
 from .hub import HubClient, is_sha
-from .local import read_local
+from .local import read_file, read_local
 from .model import Card, ModelRef
 
 
@@ -49,7 +49,9 @@ class HubFetcher:
 
     def file(self, card: Card, path: str) -> bytes | None:
         """A file of the card's repo at the card's commit."""
-        if card.ref.path is not None or card.repo_id is None or card.sha is None:
+        if card.ref.path is not None:
+            return read_file(card.ref, path)
+        if card.repo_id is None or card.sha is None:
             return None
         return self._file(card.ref.kind, card.repo_id, card.sha, path)
 

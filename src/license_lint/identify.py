@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from .catalog import Catalog, Fingerprint
 
 HIGH, MEDIUM, NONE = "high", "medium", "none"
+MAX_CANDIDATES = 2
 
 _QUOTES = str.maketrans(
     {
@@ -102,6 +103,9 @@ def identify(text: str, catalog: Catalog) -> Identification:
     hits.sort(key=lambda r: (-sum(len(m) for m in r.match), r.license_id))
     best = hits[0]
     ids = tuple(dict.fromkeys(h.license_id for h in hits))
+    if len(ids) > MAX_CANDIDATES:
+        # A text quoting many licenses (notes, a survey, a README) is none of them.
+        return Identification(None, None, None, NONE, candidates=ids)
     confidence = HIGH if len(ids) == 1 else MEDIUM
     version = best.version or next(
         (h.version for h in hits if h.license_id == best.license_id and h.version), None

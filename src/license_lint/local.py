@@ -82,3 +82,20 @@ def list_files(folder: Path) -> tuple[str, ...]:
             if len(found) >= MAX_LISTED_FILES:
                 return tuple(found)
     return tuple(found)
+
+
+def read_file(ref: ModelRef, path: str) -> bytes | None:
+    """A file of a local model folder; None when absent or when it would leave the folder."""
+    assert ref.path is not None
+    given = Path(ref.path)
+    folder = given if given.is_dir() else given.parent
+    target = folder / path
+    try:
+        real = target.resolve()
+        if not real.is_relative_to(folder.resolve()) or not real.is_file():
+            return None
+        if real.stat().st_size > MAX_README_BYTES:
+            return None
+        return real.read_bytes()
+    except OSError:
+        return None

@@ -184,3 +184,36 @@ class Normalized:
         for term in self.terms:
             out += [i for i in term.any_of if i not in out]
         return tuple(out)
+
+
+@dataclass(frozen=True)
+class ModelResult:
+    """The outcome for one model: its card, licenses, findings and verdict (pass/fail/error)."""
+
+    ref: ModelRef
+    verdict: str
+    card: Card | None = None
+    license: Normalized | None = None
+    findings: tuple[Finding, ...] = ()
+    error: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The name a user sees for this model."""
+        return self.card.label if self.card else str(self.ref)
+
+
+@dataclass(frozen=True)
+class Report:
+    """All results of one run, with the rules and settings that produced them."""
+
+    results: tuple[ModelResult, ...]
+    rules_source: str
+    fail_on: Severity
+    tool_version: str
+    generated: str
+    findings: tuple[Finding, ...] = ()
+
+    def count(self, verdict: str) -> int:
+        """How many models ended with this verdict."""
+        return sum(1 for r in self.results if r.verdict == verdict)

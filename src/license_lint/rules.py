@@ -204,21 +204,10 @@ def load_rules(explicit: str | None, cwd: Path, catalog: Catalog) -> Rules:
     return parse_rules(text, name, catalog)
 
 
-def _dates_to_text(value: Any) -> Any:
-    """YAML reads 2027-06-30 as a date; the schema wants the text the user wrote."""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _dates_to_text(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_dates_to_text(v) for v in value]
-    return value
-
-
 def parse_rules(text: str, name: str, catalog: Catalog) -> Rules:
     """Validate rules text; every problem names file, line and key, with the closest valid value."""
     document = parse_yaml(text, name)
-    data = _dates_to_text(document.data)
+    data = document.data
     if data is None:
         data = {}
     if not isinstance(data, dict):

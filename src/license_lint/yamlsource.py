@@ -10,7 +10,18 @@ import yaml
 
 from .errors import ConfigError
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[valid-type,misc]
+    """A safe loader that keeps dates as the text the user wrote (2027-02-30 is then an error
+    we can place on its line, not a crash inside YAML's date constructor)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+}
 
 Path = tuple[str | int, ...]
 
@@ -54,22 +65,29 @@ def parse_yaml(text: str, name: str) -> YamlDocument:
         loader.dispose()
     lines: dict[Path, int] = {}
     if node is not None:
-        _collect(node, (), lines)
+        _collect(node, (), lines, name)
     return YamlDocument(name=name, data=data, lines=lines)
 
 
-def _collect(node: yaml.Node, path: Path, lines: dict[Path, int]) -> None:
+def _collect(node: yaml.Node, path: Path, lines: dict[Path, int], name: str) -> None:
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             child = (*path, str(key.value))
+            if child in lines:
+                # YAML keeps the last of two equal keys without a word; that hides mistakes.
+                raise ConfigError(
+                    f"{dotted(child)} appears twice (first on line {lines[child]})",
+                    where=f"{name}:{key.start_mark.line + 1}",
+                    hint="keep one of them",
+                )
             lines[child] = key.start_mark.line + 1
-            _collect(value, child, lines)
+            _collect(value, child, lines, name)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             child = (*path, index)
             lines[child] = item.start_mark.line + 1
-            _collect(item, child, lines)
+            _collect(item, child, lines, name)
 
 
 def dotted(path: Sequence[str | int]) -> str:

@@ -1,0 +1,95 @@
+"""One run of checks: fetch each card, normalize, evaluate, waive, and gather the report."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+from . import __version__
+from .catalog import Catalog
+from .errors import LicenseLintError
+from .evaluate import evaluate, unused_waivers, verdict, waive
+from .fetch import Fetcher
+from .identify import identify
+from .model import Card, ModelRef, ModelResult, Report, Severity
+from .normalize import normalize
+from .rules import Rules
+
+# Root files the Hub serves even for gated repos; the first present one is identified.
+ROOT_LICENSE_FILES = ("LICENSE", "LICENSE.md", "LICENSE.txt")
+MAX_LICENSE_BYTES = 2 * 1024 * 1024
+
+
+def license_file_identity(
+    card: Card, fetcher: Fetcher, catalog: Catalog
+) -> tuple[str, str, str] | None:
+    """(path, catalog id, confidence) of the card's license file, when one can be read."""
+    wanted = [card.declaration.link_file] if card.declaration.link_file else []
+    wanted += [f for f in ROOT_LICENSE_FILES if f in card.files]
+    for path in dict.fromkeys(p for p in wanted if p and p in card.files):
+        try:
+            body = fetcher.file(card, path)
+        except LicenseLintError:
+            return None  # unreadable here (gated, offline, ...): the card alone decides
+        if body is None or len(body) > MAX_LICENSE_BYTES:
+            continue
+        found = identify(body.decode("utf-8", "replace"), catalog)
+        if found.license_id is not None:
+            return path, found.license_id, found.confidence
+    return None
+
+
+def check_one(
+    ref: ModelRef, fetcher: Fetcher, catalog: Catalog, rules: Rules, fail_on: Severity
+) -> tuple[ModelResult, set[int]]:
+    """The result for one reference; a failure to fetch is an `error` verdict, never a pass."""
+    try:
+        card = fetcher.card(ref)
+        identity = license_file_identity(card, fetcher, catalog)
+    except LicenseLintError as exc:
+        return ModelResult(ref=ref, verdict="error", error=str(exc)), set()
+    license = normalize(
+        card.declaration, catalog, readme_path=card.readme_path, license_file=identity
+    )
+    findings = evaluate(card, license, catalog, rules)
+    findings, used = waive(ref, card.sha, findings, rules, datetime.date.today())
+    result = ModelResult(
+        ref=ref,
+        verdict=verdict(findings, fail_on),
+        card=card,
+        license=license,
+        findings=tuple(findings),
+    )
+    return result, used
+
+
+def run_checks(
+    refs: Sequence[ModelRef],
+    fetcher: Fetcher,
+    catalog: Catalog,
+    rules: Rules,
+    fail_on: Severity,
+    *,
+    progress: Callable[[ModelResult], None] | None = None,
+    workers: int = 8,
+) -> Report:
+    """Check every reference (concurrently, results in input order) and build the report."""
+
+    def one(ref: ModelRef) -> tuple[ModelResult, set[int]]:
+        outcome = check_one(ref, fetcher, catalog, rules, fail_on)
+        if progress is not None:
+            progress(outcome[0])
+        return outcome
+
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(refs)))) as pool:
+        outcomes = list(pool.map(one, refs))
+    used: set[int] = set().union(*(u for _, u in outcomes)) if outcomes else set()
+    return Report(
+        results=tuple(r for r, _ in outcomes),
+        rules_source=rules.source,
+        fail_on=fail_on,
+        tool_version=__version__,
+        generated=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        findings=tuple(unused_waivers(rules, used)),
+    )

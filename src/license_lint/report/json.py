@@ -1,0 +1,84 @@
+"""The JSON report: the documented, schema-validated form of a run (schemas/report.schema.json)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from ..cardview import card_to_dict, finding_to_dict
+from ..model import ModelResult, Normalized, Report
+from ..textstyle import Styler
+
+SCHEMA_VERSION = 1
+
+
+def license_to_dict(license: Normalized) -> dict[str, Any]:
+    """A normalized license with its evidence."""
+    return {
+        "expression": license.expression,
+        "status": license.status,
+        "ids": list(license.ids),
+        "terms": [
+            {
+                "any_of": list(term.any_of),
+                "source": term.evidence.source,
+                "raw": term.evidence.raw,
+                "path": term.evidence.path,
+                "line": term.evidence.line,
+                "confidence": term.confidence,
+                "note": term.note,
+            }
+            for term in license.terms
+        ],
+        "conflicts": list(license.conflicts),
+    }
+
+
+def result_to_dict(result: ModelResult) -> dict[str, Any]:
+    """One model's result."""
+    card = result.card
+    findings = [finding_to_dict(f) | {"waived": f.waiver is not None} for f in result.findings]
+    active = Counter(f.severity.value for f in result.findings if f.waiver is None)
+    return {
+        "reference": str(result.ref),
+        "id": card.repo_id if card else result.ref.repo_id,
+        "revision": result.ref.revision,
+        "sha": card.sha if card else None,
+        "verdict": result.verdict,
+        "error": result.error,
+        "license": license_to_dict(result.license) if result.license else None,
+        "card": card_to_dict(card) if card else None,
+        "findings": findings,
+        "summary": {
+            "error": active.get("error", 0),
+            "warning": active.get("warning", 0),
+            "info": active.get("info", 0),
+            "waived": sum(1 for f in result.findings if f.waiver is not None),
+        },
+    }
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """The whole report as JSON-ready data."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "license-lint", "version": report.tool_version},
+        "generated": report.generated,
+        "rules": {"source": report.rules_source},
+        "fail_on": report.fail_on.value,
+        "summary": {
+            "models": len(report.results),
+            "pass": report.count("pass"),
+            "fail": report.count("fail"),
+            "error": report.count("error"),
+        },
+        "models": [result_to_dict(r) for r in report.results],
+        "findings": [finding_to_dict(f) | {"waived": False} for f in report.findings],
+    }
+
+
+def render(report: Report, style: Styler) -> str:
+    """The report as indented JSON."""
+    del style
+    return json.dumps(report_to_dict(report), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,121 @@
+"""The text report: a summary table, then per model the reasons and the duties."""
+
+from __future__ import annotations
+
+from ..model import SEVERITY_ORDER, Finding, ModelResult, Report, Severity
+from ..textstyle import Styler, clean
+
+
+def _verdict(style: Styler, verdict: str) -> str:
+    if verdict == "fail":
+        return style.red("FAIL")
+    if verdict == "error":
+        return style.red("ERROR")
+    return "pass"
+
+
+def _revision(result: ModelResult) -> str:
+    if result.card is None or result.card.sha is None:
+        return "-" if result.ref.path is None else "local"
+    return result.card.sha[:8]
+
+
+def _license(result: ModelResult) -> str:
+    if result.license is None:
+        return "-"
+    return result.license.expression
+
+
+def _duties(result: ModelResult) -> list[Finding]:
+    return [f for f in result.findings if f.code == "obligation-duty" and f.waiver is None]
+
+
+def _reasons(result: ModelResult) -> list[Finding]:
+    reasons = [f for f in result.findings if f.code != "obligation-duty"]
+    return sorted(reasons, key=lambda f: (-SEVERITY_ORDER[f.severity], f.waiver is not None))
+
+
+def _table(report: Report, style: Styler) -> list[str]:
+    rows = [("verdict", "model", "revision", "license", "")]
+    for result in report.results:
+        active = [f for f in result.findings if f.waiver is None]
+        errors = sum(1 for f in active if f.severity is Severity.ERROR)
+        warnings = sum(1 for f in active if f.severity is Severity.WARNING)
+        notes = []
+        if errors:
+            notes.append(f"{errors} error{'s' * (errors != 1)}")
+        if warnings:
+            notes.append(f"{warnings} warning{'s' * (warnings != 1)}")
+        duties = len(_duties(result))
+        if duties:
+            notes.append(f"{duties} dut{'ies' if duties != 1 else 'y'}")
+        rows.append(
+            (
+                result.verdict,
+                clean(result.label),
+                _revision(result),
+                clean(_license(result)),
+                ", ".join(notes),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = []
+    for index, row in enumerate(rows):
+        cells = [row[i].ljust(widths[i]) for i in range(4)]
+        if index == 0:
+            lines.append(style.bold("  ".join([*cells, row[4]]).rstrip()))
+            continue
+        verdict = _verdict(style, row[0]) + " " * (widths[0] - len(row[0]))
+        lines.append("  ".join([verdict, *cells[1:], row[4]]).rstrip())
+    return lines
+
+
+def _finding_lines(finding: Finding, style: Styler) -> list[str]:
+    clause = f" [{finding.license_id} {finding.clause}]" if finding.clause else ""
+    if finding.waiver is not None:
+        head = f"  {style.dim('waived')} {finding.code}: {clean(finding.message)}{clause}"
+        return [head, f"      waiver: {clean(finding.waiver)}"]
+    head = f"  {style.severity(finding.severity)} {finding.code}: {clean(finding.message)}{clause}"
+    lines = [head]
+    details = []
+    if finding.location is not None and finding.location.line:
+        details.append(clean(str(finding.location)))
+    if finding.hint:
+        details.append(f"fix: {clean(finding.hint)}")
+    if details:
+        lines.append("      " + " - ".join(details))
+    return lines
+
+
+def render(report: Report, style: Styler) -> str:
+    """The text report."""
+    total = len(report.results)
+    summary = (
+        f"license-lint: {total} model{'s' * (total != 1)} checked against {report.rules_source}: "
+        f"{report.count('pass')} passed, {report.count('fail')} failed, "
+        f"{report.count('error')} could not be checked"
+    )
+    lines = [summary, "", *_table(report, style)]
+    for result in report.results:
+        lines.append("")
+        lines.append(style.bold(clean(result.label)) + f"  {_verdict(style, result.verdict)}")
+        if result.error:
+            lines.append(f"  {style.red('error')} {clean(result.error)}")
+            continue
+        reasons = _reasons(result)
+        for finding in reasons:
+            lines += _finding_lines(finding, style)
+        duties = _duties(result)
+        if duties:
+            lines.append("  duties (what the organization must do):")
+            for duty in duties:
+                clause = f" [{duty.license_id} {duty.clause}]" if duty.clause else ""
+                lines.append(f"    - {clean(duty.message)}{clause}")
+        if not reasons and not duties:
+            lines.append("  no findings")
+    if report.findings:
+        lines.append("")
+        lines.append(style.bold("rules"))
+        for finding in report.findings:
+            lines += _finding_lines(finding, style)
+    return "\n".join(lines) + "\n"

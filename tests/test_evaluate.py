@@ -1,0 +1,227 @@
+"""Evaluation, table-driven over the catalog: the verdict each preset gives each license."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import replace
+
+import pytest
+
+from license_lint.card import card_from_readme
+from license_lint.catalog import load_catalog
+from license_lint.evaluate import evaluate, unused_waivers, verdict, waive
+from license_lint.model import Card, ModelRef, Severity
+from license_lint.normalize import normalize
+from license_lint.rules import Organization, Rules, load_preset, parse_rules
+
+
+def card(front: str, name: str = "acme/model") -> Card:
+    return card_from_readme(
+        ModelRef(repo_id=name), f"---\n{front}\n---\n", source="local", repo_id=name
+    )
+
+
+def check(front: str, rules: Rules, name: str = "acme/model") -> tuple[str, set[str]]:
+    catalog = load_catalog()
+    subject = card(front, name)
+    findings = evaluate(subject, normalize(subject.declaration, catalog), catalog, rules)
+    codes = {f.code for f in findings if f.severity is Severity.ERROR}
+    return verdict(findings, Severity.ERROR), codes
+
+
+def preset(name: str, **org: object) -> Rules:
+    rules = load_preset(name, load_catalog())
+    return replace(rules, organization=replace(rules.organization, **org))  # type: ignore[arg-type]
+
+
+SAAS = {"monthly_active_users": 2_500_000, "annual_revenue_usd": 40_000_000, "domicile": ("US",)}
+
+TABLE = [
+    # preset, organization, card front matter, verdict, error codes that must be present
+    ("commercial-saas", SAAS, "license: apache-2.0", "pass", set()),
+    ("commercial-saas", SAAS, "license: mit", "pass", set()),
+    ("commercial-saas", SAAS, "license: llama3.1", "pass", set()),
+    ("commercial-saas", SAAS, "license: cc-by-nc-4.0", "fail", {"commercial-use-forbidden"}),
+    (
+        "commercial-saas",
+        SAAS,
+        "license: other\nlicense_name: mrl",
+        "fail",
+        {"commercial-use-forbidden"},
+    ),
+    (
+        "commercial-saas",
+        SAAS,
+        "license: other\nlicense_name: stabilityai-ai-community",
+        "fail",
+        {"threshold-exceeded"},
+    ),
+    (
+        "commercial-saas",
+        {**SAAS, "annual_revenue_usd": 500_000},
+        "license: other\nlicense_name: stabilityai-ai-community",
+        "pass",
+        set(),
+    ),
+    (
+        "commercial-saas",
+        {**SAAS, "monthly_active_users": 800_000_000},
+        "license: llama3.1",
+        "fail",
+        {"threshold-exceeded"},
+    ),
+    (
+        "commercial-saas",
+        {**SAAS, "domicile": ("DE",)},
+        "license: llama3.2\npipeline_tag: image-text-to-text",
+        "fail",
+        {"geography-excluded"},
+    ),
+    (
+        "commercial-saas",
+        {**SAAS, "domicile": ("DE",)},
+        "license: llama3.2\npipeline_tag: text-generation",
+        "pass",
+        set(),
+    ),
+    ("commercial-saas", SAAS, "license: agpl-3.0", "fail", {"license-denied"}),
+    ("commercial-saas", SAAS, "license: other", "fail", {"license-unknown"}),
+    ("commercial-saas", SAAS, "language: en", "fail", {"license-missing"}),
+    (
+        "commercial-saas",
+        {**SAAS, "monthly_active_users": 200_000_000},
+        "license: other\nlicense_name: qwen",
+        "fail",
+        {"threshold-exceeded"},
+    ),
+    ("permissive-only", {}, "license: apache-2.0", "pass", set()),
+    ("permissive-only", {}, "license: llama3.1", "fail", {"license-not-allowed"}),
+    ("permissive-only", {}, "license: openrail", "fail", {"license-family"}),
+    ("internal-research", {}, "license: cc-by-nc-4.0", "pass", set()),
+    ("internal-research", {}, "license: other\nlicense_name: mrl", "pass", set()),
+    ("redistribute-weights", {}, "license: cc-by-nd-4.0", "fail", {"derivatives-forbidden"}),
+    ("redistribute-weights", {}, "license: apache-2.0", "pass", set()),
+]
+
+
+@pytest.mark.parametrize(("name", "org", "front", "expected", "codes"), TABLE)
+def test_preset_verdicts(
+    name: str, org: dict[str, object], front: str, expected: str, codes: set[str]
+) -> None:
+    got, errors = check(front, preset(name, **org))
+    assert got == expected, errors
+    assert codes <= errors
+
+
+def test_medical_advice_fails_openrail_m() -> None:
+    rules = preset("commercial-saas", **SAAS)
+    rules = replace(rules, deployment=replace(rules.deployment, uses=("medical-advice",)))
+    got, errors = check("license: creativeml-openrail-m", rules)
+    assert got == "fail"
+    assert "use-restricted" in errors
+    assert check("license: apache-2.0", rules)[0] == "pass"
+
+
+def test_llama_duties_carry_the_notice_strings() -> None:
+    catalog = load_catalog()
+    subject = card("license: llama3.1")
+    rules = preset("redistribute-weights", monthly_active_users=10)
+    findings = evaluate(subject, normalize(subject.declaration, catalog), catalog, rules)
+    duties = [f for f in findings if f.code == "obligation-duty"]
+    text = " ".join(f.message for f in duties)
+    assert '"Built with Llama"' in text and '"Llama"' in text
+    assert all(f.severity is Severity.INFO and f.clause for f in duties)
+
+
+def test_unaccepted_obligation_fails_with_the_clause() -> None:
+    rules = replace(preset("commercial-saas", **SAAS), accept=frozenset())
+    got, errors = check("license: llama3.1", rules)
+    assert got == "fail" and "obligation-unaccepted" in errors
+
+
+def test_missing_figures_warn() -> None:
+    catalog = load_catalog()
+    subject = card("license: llama3.1")
+    rules = replace(preset("commercial-saas"), organization=Organization(domicile=("US",)))
+    findings = evaluate(subject, normalize(subject.declaration, catalog), catalog, rules)
+    unknown = [f for f in findings if f.code == "threshold-unknown"]
+    assert unknown and unknown[0].severity is Severity.WARNING
+    assert "monthly_active_users" in (unknown[0].hint or "")
+
+
+def test_gated_is_a_duty_not_a_failure() -> None:
+    catalog = load_catalog()
+    subject = replace(card("license: llama3.1"), gated="manual")
+    rules = preset("commercial-saas", **SAAS)
+    findings = evaluate(subject, normalize(subject.declaration, catalog), catalog, rules)
+    assert any(f.code == "gated" and f.severity is Severity.INFO for f in findings)
+    assert verdict(findings, Severity.ERROR) == "pass"
+
+
+def test_severity_overrides_and_off() -> None:
+    rules = replace(
+        preset("commercial-saas", **SAAS),
+        severity={"commercial-use-forbidden": "warning", "gated": "off"},
+    )
+    got, errors = check("license: cc-by-nc-4.0", rules)
+    assert got == "pass" and errors == set()
+
+
+WAIVER_RULES = """\
+version: 1
+deployment: {{commercial: true, modes: [hosted-service]}}
+exceptions:
+  - model: acme/model
+    codes: [commercial-use-forbidden]
+    reason: research pilot approved by legal
+    owner: legal@acme.example
+    expires: {expires}
+  - model: acme/other
+    codes: [license-denied]
+    reason: never used
+    owner: legal@acme.example
+    expires: 2099-01-01
+"""
+
+
+def test_waivers_apply_expire_and_report_unused() -> None:
+    catalog = load_catalog()
+    today = datetime.date(2026, 11, 29)
+    subject = card("license: cc-by-nc-4.0")
+    license = normalize(subject.declaration, catalog)
+
+    rules = parse_rules(WAIVER_RULES.format(expires="2027-01-01"), "rules.yaml", catalog)
+    findings, used = waive(
+        subject.ref, None, evaluate(subject, license, catalog, rules), rules, today
+    )
+    waived = [f for f in findings if f.waiver]
+    assert [f.code for f in waived] == ["commercial-use-forbidden"]
+    assert "research pilot" in (waived[0].waiver or "")
+    assert verdict(findings, Severity.ERROR) == "pass"
+    unused = unused_waivers(rules, used)
+    assert [f.code for f in unused] == ["waiver-unused"]
+    assert unused[0].location is not None and unused[0].location.line == 9
+
+    rules = parse_rules(WAIVER_RULES.format(expires="2026-01-01"), "rules.yaml", catalog)
+    findings, _ = waive(subject.ref, None, evaluate(subject, license, catalog, rules), rules, today)
+    assert verdict(findings, Severity.ERROR) == "fail"
+    expired = [f for f in findings if f.code == "waiver-expired"]
+    assert len(expired) == 1
+    assert expired[0].location is not None and expired[0].location.line == 4
+    assert "2026-01-01" in expired[0].message
+
+
+def test_waiver_scoped_to_a_revision() -> None:
+    catalog = load_catalog()
+    text = WAIVER_RULES.format(expires="2099-01-01").replace(
+        "    codes: [commercial-use-forbidden]",
+        "    revision: abc123\n    codes: [commercial-use-forbidden]",
+    )
+    rules = parse_rules(text, "rules.yaml", catalog)
+    subject = card("license: cc-by-nc-4.0")
+    findings = evaluate(subject, normalize(subject.declaration, catalog), catalog, rules)
+    today = datetime.date(2026, 11, 29)
+    other, _ = waive(subject.ref, "f" * 40, findings, rules, today)
+    assert verdict(other, Severity.ERROR) == "fail"
+    same, _ = waive(subject.ref, "abc123" + "0" * 34, findings, rules, today)
+    assert verdict(same, Severity.ERROR) == "pass"
