@@ -1,0 +1,218 @@
+"""`license-lint check` as a CI gate: verdicts, exit codes and the JSON report (fake Hub)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from conftest import CORPUS, ROOT, needs_corpus, run_cli
+from fakehub import FakeHub, load_fixtures
+
+RULES = """\
+version: 1
+organization:
+  name: Acme
+  monthly_active_users: {mau}
+  annual_revenue_usd: 40000000
+  domicile: [US]
+deployment:
+  commercial: true
+  modes: [internal, hosted-service]
+licenses:
+  deny: [agpl-3.0]
+obligations:
+  accept: [include-license, retain-notices, notice-file, attribution-display, name-prefix,
+           pass-through-restrictions, user-compliance, modification-notice, no-endorsement,
+           use-latest-version, model-card, register]
+"""
+
+
+@pytest.fixture(scope="module")
+def module_hub() -> Iterator[FakeHub]:
+    with FakeHub() as server:
+        load_fixtures(server)
+        if (CORPUS / "api").is_dir():
+            server.load_corpus(CORPUS)
+        yield server
+
+
+@pytest.fixture
+def hub(module_hub: FakeHub, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
+    monkeypatch.setenv("HF_ENDPOINT", module_hub.url)
+    yield module_hub
+    module_hub.clear_faults()
+
+
+def rules_file(tmp_path: Path, mau: int = 2_500_000, extra: str = "") -> str:
+    path = tmp_path / "rules.yaml"
+    path.write_text(RULES.format(mau=mau) + extra)
+    return str(path)
+
+
+def report_schema() -> dict[str, object]:
+    text = (resources.files("license_lint") / "schemas" / "report.schema.json").read_text("utf-8")
+    schema: dict[str, object] = json.loads(text)
+    return schema
+
+
+def check_json(*args: str) -> tuple[int, dict[str, object]]:
+    result = run_cli("check", "--format", "json", *args)
+    data = json.loads(result.out)
+    jsonschema.validate(data, report_schema())
+    return result.code, data
+
+
+@needs_corpus
+def test_recorded_models_pass_with_duties(hub: FakeHub, tmp_path: Path) -> None:
+    code, data = check_json(
+        "--rules",
+        rules_file(tmp_path),
+        "meta-llama/Llama-3.1-8B-Instruct",
+        "HuggingFaceH4/zephyr-7b-beta",
+        "stabilityai/stable-diffusion-2-1",
+    )
+    assert code == 0
+    models = data["models"]
+    assert [m["verdict"] for m in models] == ["pass", "pass", "pass"]  # type: ignore[index]
+    llama = models[0]  # type: ignore[index]
+    assert llama["sha"] == "0e9e39f249a16976918f6564b8830bc894c89659"
+    assert llama["license"]["ids"] == ["llama3.1"]
+    duties = [f for f in llama["findings"] if f["code"] == "obligation-duty"]
+    assert any("Built with Llama" in f["message"] for f in duties)
+    assert any(f["code"] == "gated" for f in llama["findings"])
+
+
+@needs_corpus
+def test_non_commercial_and_threshold_failures(hub: FakeHub, tmp_path: Path) -> None:
+    code, data = check_json(
+        "--rules",
+        rules_file(tmp_path, mau=800_000_000),
+        "CohereForAI/c4ai-command-r-plus",
+        "meta-llama/Meta-Llama-3-70B-Instruct",
+        "HuggingFaceH4/zephyr-7b-beta",
+    )
+    assert code == 1
+    cohere, llama3, zephyr = data["models"]  # type: ignore[misc]
+    assert cohere["verdict"] == "fail"
+    assert "commercial-use-forbidden" in {f["code"] for f in cohere["findings"]}
+    assert llama3["verdict"] == "fail"
+    exceeded = [f for f in llama3["findings"] if f["code"] == "threshold-exceeded"]
+    assert exceeded and exceeded[0]["clause"] and "700,000,000" in exceeded[0]["message"]
+    assert zephyr["verdict"] == "pass"
+    assert data["summary"] == {"models": 3, "pass": 1, "fail": 2, "error": 0}
+
+
+def test_unfetchable_model_is_an_error_never_a_pass(hub: FakeHub, tmp_path: Path) -> None:
+    code, data = check_json(
+        "--rules", rules_file(tmp_path), "acme-test/base-apache", "acme-test/gone"
+    )
+    assert code == 2
+    ok, gone = data["models"]  # type: ignore[misc]
+    assert ok["verdict"] == "pass"
+    assert gone["verdict"] == "error" and "not found" in gone["error"]
+
+
+def test_fail_on_warning(hub: FakeHub, tmp_path: Path) -> None:
+    # openrail is a family: a warning under these rules.
+    hub.add_card("acme-test/family-only", "---\nlicense: openrail\n---\n")
+    rules = rules_file(tmp_path)
+    assert run_cli("check", "--rules", rules, "acme-test/family-only").code == 0
+    assert (
+        run_cli("check", "--rules", rules, "--fail-on", "warning", "acme-test/family-only").code
+        == 1
+    )
+
+
+def test_text_output_shows_reasons_and_duties(hub: FakeHub, tmp_path: Path) -> None:
+    result = run_cli("check", "--rules", rules_file(tmp_path), "acme-test/base-nc")
+    assert result.code == 1
+    assert "FAIL" in result.out
+    assert "commercial-use-forbidden" in result.out
+    assert "fix:" in result.out
+
+
+def test_waiver_from_the_rules_file(hub: FakeHub, tmp_path: Path) -> None:
+    waiver = """\
+exceptions:
+  - model: acme-test/base-nc
+    codes: [commercial-use-forbidden]
+    reason: pilot approved by legal, LEGAL-42
+    owner: legal@acme.example
+    expires: 2099-12-31
+  - model: acme-test/base-nc
+    codes: [license-denied]
+    reason: old
+    owner: legal@acme.example
+    expires: 2020-01-01
+"""
+    code, data = check_json("--rules", rules_file(tmp_path, extra=waiver), "acme-test/base-nc")
+    assert code == 0
+    (model,) = data["models"]  # type: ignore[misc]
+    waived = [f for f in model["findings"] if f["waived"]]
+    assert [f["code"] for f in waived] == ["commercial-use-forbidden"]
+    assert "LEGAL-42" in waived[0]["waiver"]
+    assert [f["code"] for f in data["findings"]] == ["waiver-unused"]  # type: ignore[index]
+
+
+def test_expired_waiver_is_reported_with_its_line(hub: FakeHub, tmp_path: Path) -> None:
+    waiver = """\
+exceptions:
+  - model: acme-test/base-nc
+    codes: [commercial-use-forbidden]
+    reason: pilot
+    owner: legal@acme.example
+    expires: 2020-01-01
+"""
+    path = rules_file(tmp_path, extra=waiver)
+    code, data = check_json("--rules", path, "acme-test/base-nc")
+    assert code == 1
+    (model,) = data["models"]  # type: ignore[misc]
+    expired = [f for f in model["findings"] if f["code"] == "waiver-expired"]
+    assert expired and expired[0]["location"] == {"path": path, "line": 17, "key": "exceptions"}
+
+
+def test_bad_rules_exit_2_with_file_and_line(hub: FakeHub, tmp_path: Path) -> None:
+    path = rules_file(tmp_path).replace("rules.yaml", "rules.yaml")
+    Path(path).write_text(RULES.format(mau="many"))
+    result = run_cli("check", "--rules", path, "acme-test/base-apache")
+    assert result.code == 2
+    assert f"{path}:4" in result.err
+    assert result.out == ""
+
+
+def test_discovered_rules_file(
+    hub: FakeHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".license-lint.yaml").write_text("version: 1\nlicenses:\n  allow: [mit]\n")
+    monkeypatch.chdir(tmp_path)
+    code, data = check_json("acme-test/base-apache")
+    assert code == 1
+    assert data["rules"] == {"source": ".license-lint.yaml"}
+    codes = {f["code"] for f in data["models"][0]["findings"]}  # type: ignore[index]
+    assert "license-not-allowed" in codes
+
+
+def test_local_example_without_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
+    monkeypatch.chdir(ROOT)
+    result = run_cli("check", "examples/acme-support-bot", "examples/acme-image-model")
+    assert result.code == 1, result.err
+    assert "pass" in result.out and "FAIL" in result.out
+    assert "commercial-use-forbidden" in result.out
+    assert "examples/acme-image-model/README.md:2" in result.out  # the line of the license key
+
+
+def test_offline_check_from_the_cache(hub: FakeHub, tmp_path: Path) -> None:
+    rules = rules_file(tmp_path)
+    first = run_cli("check", "--rules", rules, "acme-test/base-apache")
+    assert first.code == 0
+    hub.clear_requests()
+    second = run_cli("check", "--offline", "--rules", rules, "acme-test/base-apache")
+    assert second.code == 0, second.err
+    assert hub.requests == []
