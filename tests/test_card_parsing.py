@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+import yaml
 
 from license_lint.card import (
     base_models_from,
@@ -23,6 +25,38 @@ def parse(text: str) -> dict[str, Any]:
     assert front.error is None, front.error
     assert front.data is not None
     return front.data
+
+
+HUB_REGEX = re.compile(r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(\r\n|\n|$))")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\n---\n",
+        "---\n\n---\nx",
+        "\n\n---\r\nlicense: mit\r\n---\r\n",
+        "---\nlicense: mit\n---",
+        "---\nx: 1\n--- \t\n",
+        "  ---\na: 1\n---x\n---\n",
+        "---\r---\r",
+        "# t\n---\na: 1\n---\n",
+        "---\na: 1\n----\nb: 2\n---\n",
+        "---\na: '---'\n---\n",
+    ],
+)
+def test_same_block_as_the_hub_regex(text: str) -> None:
+    hub = HUB_REGEX.match(text)
+    front = read_front_matter(text)
+    if hub is None or not hub.group(2).strip():
+        assert front.data is None
+        return
+    try:
+        expected = yaml.safe_load(hub.group(2))
+    except yaml.YAMLError:
+        assert front.error is not None
+    else:
+        assert front.data == expected
 
 
 def test_first_block_only_and_key_lines() -> None:

@@ -12,8 +12,12 @@ import yaml
 
 from .model import BaseModel, Card, Finding, LicenseDeclaration, Location, ModelRef, Severity
 
-# The regex the Hub and huggingface_hub use, so we find exactly the block the Hub reads.
-_FRONT_MATTER = re.compile(r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(\r\n|\n|$))")
+# The Hub (and huggingface_hub) find the front matter with the regex
+#   ^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(\r\n|\n|$))
+# We match the same block in two steps (opening fence, then a search for the closing one):
+# the regex's lazy middle steps one character at a time through large cards.
+_OPENING = re.compile(r"\s*---(?:\r\n|\r|\n)")
+_CLOSING = re.compile(r"(?:\r\n|\r|\n)---[ \t]*(?:\r\n|\n|$)")
 
 # Larger front matter is refused rather than parsed: real cards, whole Llama agreements in the
 # gating prompt included, stay far below this.
@@ -21,6 +25,15 @@ MAX_FRONT_MATTER_CHARS = 1_000_000
 
 # libyaml's loader is about eight times faster on real cards; the pure one is the fallback.
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# libyaml's parser, used alone to check a whole block's syntax quickly; None without libyaml.
+_CParser: Any = getattr(getattr(yaml, "_yaml", None), "CParser", None)
+
+# Top-level sections that never bear on licensing and can be very large.
+HEAVY_KEYS = frozenset({"model-index", "widget", "eval_results"})
+_HEAVY = re.compile(r"^(?:model-index|widget|eval_results)\s*:", re.MULTILINE)
+# The next line at column 0 that starts a key (not a comment, list item or continuation).
+_NEXT_TOP_KEY = re.compile(r"^[^\s:#'\"\-][^:\n]*:(?:[ \t]|$)", re.MULTILINE)
 
 HUB_HOSTS = frozenset({"huggingface.co", "www.huggingface.co", "hf.co"})
 RELATIONS = frozenset({"finetune", "adapter", "quantized", "merge"})
@@ -46,11 +59,12 @@ class FrontMatter:
 def read_front_matter(text: str) -> FrontMatter:
     """Parse the README front matter exactly as the Hub finds it; never raises on bad YAML."""
     text = text.removeprefix("\ufeff")
-    match = _FRONT_MATTER.match(text)
-    if match is None:
+    opening = _OPENING.match(text)
+    closing = _CLOSING.search(text, opening.end()) if opening else None
+    if opening is None or closing is None:
         return FrontMatter(found=False)
-    body = match.group(2)
-    first_line = len(match.group(1).splitlines()) + 1
+    body = text[opening.end() : closing.start()]
+    first_line = len(opening.group().splitlines()) + 1
     if len(body) > MAX_FRONT_MATTER_CHARS:
         return FrontMatter(
             found=True,
@@ -58,22 +72,15 @@ def read_front_matter(text: str) -> FrontMatter:
             f"over the {MAX_FRONT_MATTER_CHARS:,} limit",
             error_line=first_line,
         )
-    loader = _Loader(body)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        _check_syntax(body)
+        node, data = _compose_light(body)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        last = body.count("\n") - (1 if body.endswith("\n") else 0)
-        if mark is not None and mark.line > last and exc.context_mark is not None:
-            # Noticed at the end of the block: where the unclosed construct began says more.
-            mark = exc.context_mark
-        line = first_line + min(mark.line, last) if mark is not None else first_line
-        return FrontMatter(found=True, error=_yaml_problem(exc), error_line=line)
+        return FrontMatter(
+            found=True, error=_yaml_problem(exc), error_line=_error_line(exc, body, first_line)
+        )
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
         return FrontMatter(found=True, error=f"invalid YAML: {exc}", error_line=first_line)
-    finally:
-        loader.dispose()
     if data is None:
         return FrontMatter(found=False)
     if not isinstance(data, dict):
@@ -88,6 +95,68 @@ def read_front_matter(text: str) -> FrontMatter:
             if isinstance(key_node, yaml.ScalarNode) and key_node.value not in lines:
                 lines[key_node.value] = first_line + key_node.start_mark.line
     return FrontMatter(found=True, data={str(k): v for k, v in data.items()}, key_lines=lines)
+
+
+def _error_line(exc: yaml.MarkedYAMLError, body: str, first_line: int) -> int:
+    mark = exc.problem_mark or exc.context_mark
+    last = body.count("\n") - (1 if body.endswith("\n") else 0)
+    if mark is not None and mark.line > last and exc.context_mark is not None:
+        # Noticed at the end of the block: where the unclosed construct began says more.
+        mark = exc.context_mark
+    return first_line + min(mark.line, last) if mark is not None else first_line
+
+
+def _check_syntax(body: str) -> None:
+    """Run libyaml's parser over the whole block without building objects (fast, C only)."""
+    if _CParser is not None:
+        _CParser(body).raw_parse()
+
+
+def _compose(body: str) -> tuple[yaml.Node | None, Any]:
+    loader = _Loader(body)
+    try:
+        node = loader.get_single_node()
+        return node, loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+
+
+def _compose_light(body: str) -> tuple[yaml.Node | None, Any]:
+    """Compose without the heavy sections; if blanking them broke the text, compose it whole."""
+    light = _without_heavy_keys(body)
+    if light is body:
+        return _compose(body)
+    try:
+        return _compose(light)
+    except yaml.YAMLError:
+        return _compose(body)
+
+
+def _without_heavy_keys(body: str) -> str:
+    """The block with top-level sections that never bear on licensing blanked out.
+
+    Evaluation results (`model-index`) and widget examples can be hundreds of kilobytes; the
+    whole block's syntax is still checked by `_check_syntax`. Line numbers are kept by leaving
+    empty lines. Anything unusual (anchors, complex keys, a flow mapping) keeps the full text.
+    """
+    if (
+        _CParser is None
+        or not _HEAVY.search(body)
+        or "&" in body
+        or body.lstrip().startswith(("{", "?"))
+    ):
+        return body
+    pieces: list[str] = []
+    position = 0
+    for heavy in _HEAVY.finditer(body):
+        if heavy.start() < position:
+            continue
+        following = _NEXT_TOP_KEY.search(body, heavy.end())
+        stop = following.start() if following else len(body)
+        pieces += [body[position : heavy.start()], "\n" * body.count("\n", heavy.start(), stop)]
+        position = stop
+    pieces.append(body[position:])
+    return "".join(pieces)
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
