@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import CORPUS, ROOT, needs_corpus, run_cli
+from conftest import CORPUS, ROOT, SHARED, needs_corpus, run_cli
 from fakehub import FakeHub, load_fixtures
 
 RULES = """\
@@ -216,3 +216,18 @@ def test_offline_check_from_the_cache(hub: FakeHub, tmp_path: Path) -> None:
     second = run_cli("check", "--offline", "--rules", rules, "acme-test/base-apache")
     assert second.code == 0, second.err
     assert hub.requests == []
+
+
+@pytest.mark.skipif(not (SHARED / "license-texts").is_dir(), reason="license texts absent")
+def test_license_file_disagreeing_with_the_card(tmp_path: Path) -> None:
+    folder = tmp_path / "relabelled"
+    folder.mkdir()
+    (folder / "README.md").write_text("---\nlicense: mit\n---\n# A Llama fine-tune\n")
+    text = (SHARED / "license-texts" / "llama-3.1-license-2024.txt").read_text(encoding="utf-8")
+    (folder / "LICENSE").write_text(text)
+    code, data = check_json(str(folder))
+    (model,) = data["models"]  # type: ignore[misc]
+    assert model["license"]["ids"] == ["mit", "llama3.1"]
+    mismatch = [f for f in model["findings"] if f["code"] == "license-file-mismatch"]
+    assert mismatch and "LICENSE is the llama3.1 license text" in mismatch[0]["message"]
+    assert code in (0, 1)

@@ -73,7 +73,8 @@ def test_contradictory_keys_are_reported_and_both_apply() -> None:
         declared("license: apache-2.0\nlicense_name: tongyi-qianwen"), load_catalog()
     )
     assert result.ids == ("apache-2.0", "tongyi-qianwen")
-    assert result.conflicts and "both apply" in result.conflicts[0]
+    assert result.conflicts and "both apply" in result.conflicts[0].message
+    assert result.conflicts[0].kind == "keys"
 
 
 def test_gating_prompt_names_the_license() -> None:
@@ -96,7 +97,8 @@ def test_license_file_disagreeing_with_the_card() -> None:
         declared("license: mit"), load_catalog(), license_file=("LICENSE", "llama3.1", "high")
     )
     assert result.ids == ("mit", "llama3.1")
-    assert "LICENSE is the llama3.1 license text" in result.conflicts[0]
+    assert "LICENSE is the llama3.1 license text" in result.conflicts[0].message
+    assert result.conflicts[0].kind == "file"
 
 
 def test_gpt_oss_apache_has_no_use_restrictions() -> None:

@@ -156,3 +156,33 @@ def test_rules_schema_lists_catalog_ids() -> None:
         list(validator.iter_errors(yaml.safe_load(GOOD.replace("2030-06-30", "'2030-06-30'"))))
         == []
     )
+
+
+def test_severity_table_checks_codes_and_keeps_off_as_a_word() -> None:
+    catalog = load_catalog()
+    rules = parse_rules(
+        "version: 1\nseverity:\n  gated: off\n  license-family: error\n", "r.yaml", catalog
+    )
+    assert rules.severity == {"gated": "off", "license-family": "error"}
+    with pytest.raises(ConfigError) as caught:
+        parse_rules("version: 1\nseverity:\n  gate: off\n", "r.yaml", catalog)
+    assert str(caught.value).startswith("r.yaml:3: severity.gate: 'gate' is not a finding code")
+    assert "did you mean 'gated'" in str(caught.value)
+
+
+def test_waiver_codes_are_checked() -> None:
+    text = GOOD.replace("codes: [license-not-allowed]", "codes: [license-not-alowed]")
+    with pytest.raises(ConfigError) as caught:
+        parse_rules(text, ".license-lint.yaml", load_catalog())
+    assert str(caught.value).startswith(".license-lint.yaml:17: exceptions[0].codes[0]")
+    assert "license-not-allowed" in str(caught.value)
+
+
+def test_duplicate_keys_are_an_error() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_rules(
+            "version: 1\nlicenses:\n  deny: [mit]\nlicenses:\n  deny: []\n",
+            "r.yaml",
+            load_catalog(),
+        )
+    assert str(caught.value).startswith("r.yaml:4: licenses appears twice (first on line 2)")

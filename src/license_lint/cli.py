@@ -256,7 +256,7 @@ def check_command(
     from pathlib import Path
 
     from .catalog import load_catalog
-    from .model import Severity
+    from .model import SEVERITY_ORDER, Severity
     from .pipeline import run_checks
     from .reference import parse_reference
     from .report import render
@@ -277,7 +277,10 @@ def check_command(
     write_output(render(report, opts.format, _styler(opts)), opts.output)
     if report.count("error"):
         return EXIT_ERROR
-    return EXIT_FINDINGS if report.count("fail") else EXIT_OK
+    level = SEVERITY_ORDER[Severity(fail_on)]
+    # Findings about the run itself (a waiver that matched nothing) count like a model's.
+    run_fails = any(SEVERITY_ORDER[f.severity] >= level for f in report.findings)
+    return EXIT_FINDINGS if report.count("fail") or run_fails else EXIT_OK
 
 
 def _fetcher(opts: CommonOptions) -> HubFetcher:

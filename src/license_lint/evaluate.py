@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from .catalog import Catalog, LicensePolicy, Obligation, Threshold
+from .codes import DEFAULT_SEVERITY
 from .model import (
     PLACEHOLDERS,
     SEVERITY_ORDER,
@@ -21,35 +22,6 @@ from .model import (
 from .rules import Rules, Waiver
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
-
-# The severity each code has unless the rules say otherwise (docs/rules.md explains each).
-DEFAULT_SEVERITY: dict[str, Severity] = {
-    "card-invalid": E,
-    "license-missing": E,
-    "license-unknown": E,
-    "license-family": W,
-    "license-denied": E,
-    "license-not-allowed": E,
-    "license-conflict": W,
-    "license-file-mismatch": W,
-    "commercial-use-forbidden": E,
-    "hosted-service-forbidden": E,
-    "redistribution-forbidden": E,
-    "derivatives-forbidden": E,
-    "use-restricted": E,
-    "use-review": W,
-    "output-training-restricted": E,
-    "threshold-exceeded": E,
-    "threshold-unknown": W,
-    "geography-excluded": E,
-    "geography-review": W,
-    "permission-unclear": W,
-    "obligation-unaccepted": E,
-    "obligation-duty": INFO,
-    "gated": INFO,
-    "waiver-expired": W,
-    "waiver-unused": INFO,
-}
 
 # The 27 member states, for domicile checks against "EU".
 EU_MEMBERS = frozenset(
@@ -161,26 +133,29 @@ def evaluate(card: Card, license: Normalized, catalog: Catalog, rules: Rules) ->
                 hint="accept the terms on the model's Hub page; keep a record of who accepted",
             )
         )
-    findings += [
-        ctx.finding("license-conflict", conflict, hint="ask the author to fix the card")
-        for conflict in license.conflicts
-    ]
+    for conflict in license.conflicts:
+        code = "license-file-mismatch" if conflict.kind == "file" else "license-conflict"
+        findings.append(ctx.finding(code, conflict.message, hint="ask the author to fix the card"))
     if not license.terms:
-        findings.append(_missing(ctx))
+        findings += _missing(ctx)
     for term in license.terms:
         findings += _term_findings(ctx, term)
     return _apply_severity(_dedupe(findings), rules)
 
 
-def _missing(ctx: _Context) -> Finding:
+def _missing(ctx: _Context) -> list[Finding]:
     severity = _action_severity(ctx.rules.unknown)
-    return ctx.finding(
-        "license-missing",
-        "the card declares no license (no license, license_name or license_link)",
-        hint="find the license in the repository files or ask the author; "
-        "until then the model cannot be used",
-        severity=severity or E,
-    )
+    if severity is None:
+        return []
+    return [
+        ctx.finding(
+            "license-missing",
+            "the card declares no license that license-lint can read",
+            hint="find the license in the repository files or ask the author; "
+            "until then the model cannot be used",
+            severity=severity,
+        )
+    ]
 
 
 def _action_severity(action: str) -> Severity | None:
@@ -226,17 +201,14 @@ def _license_findings(ctx: _Context, term: LicenseTerm, license_id: str) -> list
                 "license-denied",
                 f"{policy.id} ({policy.name}) is on the deny list of the rules",
                 policy=policy,
-                hint=f"denied by licenses.deny in {rules.source}"
-                + (
-                    f":{rules.line_of('licenses', 'deny')}"
-                    if rules.line_of("licenses", "deny")
-                    else ""
-                ),
+                hint=f"denied by licenses.deny in {_rules_place(rules, 'licenses', 'deny')}",
             )
         )
         return findings
     if policy.kind == "family":
         severity = _action_severity(rules.families)
+        if rules.allow is not None and policy.id not in rules.allow:
+            findings.append(_not_allowed(ctx, policy))
         if severity is not None:
             findings.append(
                 ctx.finding(
@@ -251,15 +223,7 @@ def _license_findings(ctx: _Context, term: LicenseTerm, license_id: str) -> list
             )
         return findings
     if rules.allow is not None and policy.id not in rules.allow:
-        line = rules.line_of("licenses", "allow")
-        findings.append(
-            ctx.finding(
-                "license-not-allowed",
-                f"{policy.id} ({policy.name}) is not on the allow list of the rules",
-                policy=policy,
-                hint=f"licenses.allow in {rules.source}" + (f":{line}" if line else ""),
-            )
-        )
+        findings.append(_not_allowed(ctx, policy))
     findings += _permissions(ctx, policy)
     findings += _field_of_use(ctx, policy)
     findings += _thresholds(ctx, policy)
@@ -267,6 +231,21 @@ def _license_findings(ctx: _Context, term: LicenseTerm, license_id: str) -> list
     findings += _uses(ctx, policy)
     findings += _obligations(ctx, policy)
     return findings
+
+
+def _rules_place(rules: Rules, *key: str) -> str:
+    """Where a rules key is: file:line for a rules file, the preset's name otherwise."""
+    line = rules.line_of(*key) if rules.path else None
+    return f"{rules.source}:{line}" if line else rules.source
+
+
+def _not_allowed(ctx: _Context, policy: LicensePolicy) -> Finding:
+    return ctx.finding(
+        "license-not-allowed",
+        f"{policy.id} ({policy.name}) is not on the allow list of the rules",
+        policy=policy,
+        hint=f"licenses.allow in {_rules_place(ctx.rules, 'licenses', 'allow')}",
+    )
 
 
 def _permissions(ctx: _Context, policy: LicensePolicy) -> list[Finding]:
@@ -410,6 +389,14 @@ _METRIC_WORDS = {
 }
 
 
+def _figure_hint(metric: str) -> str:
+    if metric in ("monthly_active_users", "daily_active_users", "annual_revenue_usd"):
+        return f"set organization.{metric} in the rules"
+    if metric == "monthly_revenue_usd":
+        return "set organization.annual_revenue_usd in the rules"
+    return "check the figure by hand; the rules have no key for it"
+
+
 def _exceeds(value: float, threshold: Threshold) -> bool:
     return (
         value > threshold.limit
@@ -436,10 +423,7 @@ def _thresholds(ctx: _Context, policy: LicensePolicy) -> list[Finding]:
                     "state the organization's figure",
                     policy=policy,
                     clause=threshold.clause,
-                    hint=f"set organization.{threshold.metric} in the rules"
-                    if threshold.metric
-                    in ("monthly_active_users", "daily_active_users", "annual_revenue_usd")
-                    else "check the figure by hand",
+                    hint=_figure_hint(threshold.metric),
                 )
             )
             continue
@@ -491,12 +475,14 @@ def _geography(ctx: _Context, policy: LicensePolicy) -> list[Finding]:
                 )
             )
             continue
-        code = "geography-excluded" if rule.effect != "restricted" else "geography-review"
+        restricted = rule.effect == "restricted"
+        code = "geography-review" if restricted else "geography-excluded"
         scope = "multimodal models" if rule.models == "multimodal-models" else "the model"
+        what = "restricts" if restricted else "grants no rights to"
         findings.append(
             ctx.finding(
                 code,
-                f"{policy.id} grants no rights to {scope} for organizations domiciled in "
+                f"{policy.id} {what} {scope} for organizations domiciled in "
                 f"{rule.region} ({effect}); the rules give domicile {', '.join(domicile)}",
                 policy=policy,
                 clause=rule.clause,
@@ -637,14 +623,14 @@ def waive(
     """Apply the rules' waivers to one model's findings; return them and the waivers used."""
     used: set[int] = set()
     out: list[Finding] = []
-    names = {n for n in (ref.repo_id, ref.path, str(ref)) if n}
+    names = {n.casefold() for n in (ref.repo_id, ref.path, str(ref)) if n}
     expired_reported: set[int] = set()
     for finding in findings:
         for index, waiver in enumerate(rules.exceptions):
             if not _waiver_matches(waiver, names, sha, finding.code):
                 continue
             if waiver.expires < today:
-                if index not in expired_reported:
+                if index not in expired_reported and rules.severity.get("waiver-expired") != "off":
                     expired_reported.add(index)
                     out.append(_expired(waiver, finding.subject, rules))
                 used.add(index)
@@ -660,7 +646,7 @@ def waive(
 
 
 def _waiver_matches(waiver: Waiver, names: set[str], sha: str | None, code: str) -> bool:
-    if waiver.model not in names or code not in waiver.codes:
+    if waiver.model.casefold() not in names or code not in waiver.codes:
         return False
     if waiver.revision is None:
         return True
@@ -691,7 +677,7 @@ def unused_waivers(rules: Rules, used: set[int]) -> list[Finding]:
             hint="remove it if the problem is gone, or check the model id and codes",
         )
         for i, w in enumerate(rules.exceptions)
-        if i not in used
+        if i not in used and rules.severity.get("waiver-unused") != "off"
     ]
 
 

@@ -157,11 +157,19 @@ class LicenseTerm:
 
 
 @dataclass(frozen=True)
+class Conflict:
+    """Two sources disagree about the license: contradictory card keys, or card against file."""
+
+    kind: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Normalized:
     """Every license that applies to a card (all of them: AND), and what was odd on the way."""
 
     terms: tuple[LicenseTerm, ...]
-    conflicts: tuple[str, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
 
     @property
     def expression(self) -> str:

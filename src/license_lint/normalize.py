@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .catalog import Catalog, name_key
-from .model import Evidence, LicenseDeclaration, LicenseTerm, Normalized
+from .model import Conflict, Evidence, LicenseDeclaration, LicenseTerm, Normalized
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 
@@ -32,7 +32,7 @@ def normalize(
     """Resolve a declaration; `license_file` is (path, catalog id, confidence) from identify."""
     lines = declaration.lines
     terms: list[LicenseTerm] = []
-    conflicts: list[str] = []
+    conflicts: list[Conflict] = []
     key = declaration.key or "license"
 
     def evidence(source: str, raw: str) -> Evidence:
@@ -68,9 +68,12 @@ def normalize(
         declared = {i for t in named for i in t.any_of}
         if not set(name_term.any_of) & declared:
             conflicts.append(
-                f"license: {', '.join(declaration.values)} and license_name: "
-                f"{declaration.license_name} name different licenses; both apply, because the "
-                "card does not say which one the author meant"
+                Conflict(
+                    "keys",
+                    f"license: {', '.join(declaration.values)} and license_name: "
+                    f"{declaration.license_name} name different licenses; both apply, because "
+                    "the card does not say which one the author meant",
+                )
             )
             terms.append(name_term)
     if license_file is not None and named:
@@ -78,8 +81,11 @@ def normalize(
         declared = {i for t in terms for i in t.any_of}
         if file_id not in declared and confidence == HIGH:
             conflicts.append(
-                f"{path} is the {file_id} license text, but the card declares "
-                f"{', '.join(sorted(declared))}; both apply until the card is fixed"
+                Conflict(
+                    "file",
+                    f"{path} is the {file_id} license text, but the card declares "
+                    f"{', '.join(sorted(declared))}; both apply until the card is fixed",
+                )
             )
             terms.append(LicenseTerm((file_id,), Evidence("file", file_id, None, path), HIGH))
     return Normalized(terms=tuple(_dedupe(terms)), conflicts=tuple(conflicts))

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import Catalog
+from .codes import DEFAULT_SEVERITY
 from .errors import ConfigError
 from .yamlsource import YamlDocument, dotted, parse_yaml
 
@@ -339,7 +340,24 @@ def _check_ids(data: dict[str, Any], document: YamlDocument, catalog: Catalog) -
                 where=document.where(path),
                 hint=_suggest(kind, kinds, "kinds"),
             )
+    known = sorted(DEFAULT_SEVERITY)
+    for code in data.get("severity") or {}:
+        if code not in DEFAULT_SEVERITY:
+            path = ["severity", code]
+            raise ConfigError(
+                f"{dotted(path)}: '{code}' is not a finding code",
+                where=document.where(path),
+                hint=_suggest(code, known, "codes") + " (docs/rules.md lists them)",
+            )
     for index, waiver in enumerate(data.get("exceptions") or []):
+        for position, code in enumerate(waiver.get("codes") or []):
+            if code not in DEFAULT_SEVERITY:
+                path = ["exceptions", index, "codes", position]
+                raise ConfigError(
+                    f"{dotted(path)}: '{code}' is not a finding code",
+                    where=document.where(path),
+                    hint=_suggest(code, known, "codes") + " (docs/rules.md lists them)",
+                )
         try:
             datetime.date.fromisoformat(waiver["expires"])
         except ValueError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,8 +19,15 @@ class _Loader(_Base):  # type: ignore[valid-type,misc]
     we can place on its line, not a crash inside YAML's date constructor)."""
 
 
+# YAML 1.1 also reads yes/no/on/off as booleans: `gated: off` in a severity table must stay
+# the word the user wrote.
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [
+        (tag, _BOOL if tag == "tag:yaml.org,2002:bool" else regex)
+        for tag, regex in resolvers
+        if tag != "tag:yaml.org,2002:timestamp"
+    ]
     for first, resolvers in _Base.yaml_implicit_resolvers.items()
 }
 

@@ -31,7 +31,7 @@ def license_to_dict(license: Normalized) -> dict[str, Any]:
             }
             for term in license.terms
         ],
-        "conflicts": list(license.conflicts),
+        "conflicts": [{"kind": c.kind, "message": c.message} for c in license.conflicts],
     }
 
 

@@ -1,0 +1,36 @@
+"""Finding codes and their default severities (docs/rules.md has an entry for each)."""
+
+from __future__ import annotations
+
+from .model import Severity
+
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+# The severity each code has unless the rules say otherwise (docs/rules.md explains each).
+DEFAULT_SEVERITY: dict[str, Severity] = {
+    "card-invalid": E,
+    "license-missing": E,
+    "license-unknown": E,
+    "license-family": W,
+    "license-denied": E,
+    "license-not-allowed": E,
+    "license-conflict": W,
+    "license-file-mismatch": W,
+    "commercial-use-forbidden": E,
+    "hosted-service-forbidden": E,
+    "redistribution-forbidden": E,
+    "derivatives-forbidden": E,
+    "use-restricted": E,
+    "use-review": W,
+    "output-training-restricted": E,
+    "threshold-exceeded": E,
+    "threshold-unknown": W,
+    "geography-excluded": E,
+    "geography-review": W,
+    "permission-unclear": W,
+    "obligation-unaccepted": E,
+    "obligation-duty": INFO,
+    "gated": INFO,
+    "waiver-expired": W,
+    "waiver-unused": INFO,
+}
