@@ -189,8 +189,12 @@ class Catalog:
         return None
 
     def closest(self, value: str, count: int = 3) -> list[str]:
-        """Catalog ids closest in spelling, for 'did you mean' hints."""
-        return difflib.get_close_matches(value.lower(), list(self.policies), n=count, cutoff=0.5)
+        """Catalog ids closest in spelling, for 'did you mean' hints; never a known look-alike."""
+        lowered = value.strip().lower()
+        candidates = [
+            p.id for p in self.policies.values() if lowered not in {c.lower() for c in p.confusable}
+        ]
+        return difflib.get_close_matches(lowered, candidates, n=count, cutoff=0.5)
 
 
 def name_key(value: str) -> str:
