@@ -94,7 +94,43 @@ TABLE = [
         "fail",
         {"threshold-exceeded"},
     ),
+    (
+        "commercial-saas",
+        SAAS,
+        "license: other\nlicense_name: mnpl",
+        "fail",
+        {"hosted-service-forbidden"},
+    ),
+    (
+        "commercial-saas",
+        SAAS,
+        "license: other\nlicense_name: sai-nc-community",
+        "fail",
+        {"hosted-service-forbidden", "commercial-use-forbidden"},
+    ),
+    (
+        "commercial-saas",
+        SAAS,
+        "license: other\nlicense_name: falcon-180b-tii-license",
+        "fail",
+        {"hosted-service-forbidden"},
+    ),
+    (
+        "commercial-saas",
+        {**SAAS, "daily_active_users": 2_000_000},
+        "license: other\nlicense_name: baichuan2-community-license",
+        "fail",
+        {"threshold-exceeded"},
+    ),
+    (
+        "commercial-saas",
+        {**SAAS, "daily_active_users": 1_000},
+        "license: other\nlicense_name: baichuan2-community-license",
+        "pass",
+        set(),
+    ),
     ("permissive-only", {}, "license: apache-2.0", "pass", set()),
+    ("permissive-only", {}, "license: cc-by-4.0", "pass", set()),
     ("permissive-only", {}, "license: llama3.1", "fail", {"license-not-allowed"}),
     ("permissive-only", {}, "license: openrail", "fail", {"license-family"}),
     ("internal-research", {}, "license: cc-by-nc-4.0", "pass", set()),
@@ -225,3 +261,19 @@ def test_waiver_scoped_to_a_revision() -> None:
     assert verdict(other, Severity.ERROR) == "fail"
     same, _ = waive(subject.ref, "abc123" + "0" * 34, findings, rules, today)
     assert verdict(same, Severity.ERROR) == "pass"
+
+
+def test_kimi_attribution_is_a_duty_only_above_its_trigger() -> None:
+    catalog = load_catalog()
+    subject = card("license: other\nlicense_name: modified-mit")
+
+    def duties(**org: object) -> list[str]:
+        rules = preset("commercial-saas", **org)
+        found = evaluate(subject, normalize(subject.declaration, catalog), catalog, rules)
+        return [f.message for f in found if f.code == "obligation-duty"]
+
+    assert not any(
+        "Kimi K2" in m for m in duties(monthly_active_users=2_000, annual_revenue_usd=1e6)
+    )
+    big = duties(monthly_active_users=200_000_000, annual_revenue_usd=1e9)
+    assert any('"Kimi K2"' in m for m in big)
