@@ -19,7 +19,8 @@ from license_lint.model import ModelRef
 from license_lint.normalize import normalize
 from license_lint.rules import load_preset
 
-SHARED = Path(os.environ.get("LICENSE_LINT_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("LICENSE_LINT_SHARED") or ROOT.parent / "shared")
 
 
 def main() -> None:
