@@ -13,6 +13,8 @@ from click.testing import CliRunner
 
 from license_lint.cli import main
 
+from fakehub import FakeHub, load_fixtures
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("LICENSE_LINT_SHARED") or ROOT.parent / "shared")
 CORPUS = SHARED / "corpus"
@@ -74,3 +76,22 @@ def run_cli(*args: str, env: Mapping[str, str] | None = None) -> Result:
 def cli() -> Iterator[type[Result]]:
     """The CLI runner, as a fixture for tests that prefer one."""
     yield Result
+
+
+@pytest.fixture(scope="module")
+def module_hub() -> Iterator[FakeHub]:
+    """A fake Hub for a whole test module: our fixtures plus the recorded corpus when present."""
+    with FakeHub() as server:
+        load_fixtures(server)
+        if (CORPUS / "api").is_dir():
+            server.load_corpus(CORPUS)
+        yield server
+
+
+@pytest.fixture
+def hub(module_hub: FakeHub, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
+    """The module's fake Hub as HF_ENDPOINT, with a fresh request log and no faults left over."""
+    monkeypatch.setenv("HF_ENDPOINT", module_hub.url)
+    module_hub.clear_requests()
+    yield module_hub
+    module_hub.clear_faults()

@@ -5,32 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, ROOT, needs_corpus, run_cli
-from fakehub import FakeHub, load_fixtures
+from conftest import ROOT, needs_corpus, run_cli
+from fakehub import FakeHub
 
 TOKEN = "hf_cli_secret_token_987654321"
-
-
-@pytest.fixture(scope="module")
-def module_hub() -> Iterator[FakeHub]:
-    with FakeHub() as server:
-        load_fixtures(server)
-        if (CORPUS / "api").is_dir():
-            server.load_corpus(CORPUS)
-        yield server
-
-
-@pytest.fixture
-def hub(module_hub: FakeHub, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
-    monkeypatch.setenv("HF_ENDPOINT", module_hub.url)
-    module_hub.clear_requests()
-    yield module_hub
-    module_hub.clear_faults()
 
 
 def card_json(*args: str) -> dict[str, object]:

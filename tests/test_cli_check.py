@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from conftest import CORPUS, ROOT, SHARED, needs_corpus, run_cli
-from fakehub import FakeHub, load_fixtures
+from conftest import ROOT, SHARED, needs_corpus, run_cli
+from fakehub import FakeHub
 
 RULES = """\
 version: 1
@@ -30,22 +29,6 @@ obligations:
            pass-through-restrictions, user-compliance, modification-notice, no-endorsement,
            use-latest-version, model-card, register]
 """
-
-
-@pytest.fixture(scope="module")
-def module_hub() -> Iterator[FakeHub]:
-    with FakeHub() as server:
-        load_fixtures(server)
-        if (CORPUS / "api").is_dir():
-            server.load_corpus(CORPUS)
-        yield server
-
-
-@pytest.fixture
-def hub(module_hub: FakeHub, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
-    monkeypatch.setenv("HF_ENDPOINT", module_hub.url)
-    yield module_hub
-    module_hub.clear_faults()
 
 
 def rules_file(tmp_path: Path, mau: int = 2_500_000, extra: str = "") -> str:

@@ -310,7 +310,7 @@ def resolve_license(entry: str, catalog: Catalog) -> set[str] | None:
 
 
 def _check_ids(data: dict[str, Any], document: YamlDocument, catalog: Catalog) -> None:
-    """License ids, taxonomy ids and obligation kinds must exist in the catalog."""
+    """License ids, taxonomy ids, obligation kinds and finding codes must exist."""
     licenses = data.get("licenses") or {}
     for key in ("allow", "deny"):
         for index, entry in enumerate(licenses.get(key) or []):
@@ -323,41 +323,16 @@ def _check_ids(data: dict[str, Any], document: YamlDocument, catalog: Catalog) -
                     + " (`license-lint licenses` lists them)",
                 )
     declarable = sorted(e.id for e in catalog.taxonomy.values() if e.declarable)
-    for index, use in enumerate((data.get("deployment") or {}).get("uses") or []):
-        if use not in declarable:
-            path = ["deployment", "uses", index]
-            raise ConfigError(
-                f"{dotted(path)}: '{use}' is not a use category of the taxonomy",
-                where=document.where(path),
-                hint=_suggest(use, declarable, "uses"),
-            )
-    kinds = obligation_kinds()
-    for index, kind in enumerate((data.get("obligations") or {}).get("accept") or []):
-        if kind not in kinds:
-            path = ["obligations", "accept", index]
-            raise ConfigError(
-                f"{dotted(path)}: '{kind}' is not an obligation kind",
-                where=document.where(path),
-                hint=_suggest(kind, kinds, "kinds"),
-            )
-    known = sorted(DEFAULT_SEVERITY)
-    for code in data.get("severity") or {}:
-        if code not in DEFAULT_SEVERITY:
-            path = ["severity", code]
-            raise ConfigError(
-                f"{dotted(path)}: '{code}' is not a finding code",
-                where=document.where(path),
-                hint=_suggest(code, known, "codes") + " (docs/rules.md lists them)",
-            )
+    codes = sorted(DEFAULT_SEVERITY)
+    uses = (data.get("deployment") or {}).get("uses") or []
+    _members(document, ["deployment", "uses"], uses, declarable, "a use category of the taxonomy")
+    accept = (data.get("obligations") or {}).get("accept") or []
+    _members(document, ["obligations", "accept"], accept, obligation_kinds(), "an obligation kind")
+    severity = list(data.get("severity") or {})
+    _members(document, ["severity"], severity, codes, "a finding code", by_key=True)
     for index, waiver in enumerate(data.get("exceptions") or []):
-        for position, code in enumerate(waiver.get("codes") or []):
-            if code not in DEFAULT_SEVERITY:
-                path = ["exceptions", index, "codes", position]
-                raise ConfigError(
-                    f"{dotted(path)}: '{code}' is not a finding code",
-                    where=document.where(path),
-                    hint=_suggest(code, known, "codes") + " (docs/rules.md lists them)",
-                )
+        path = ["exceptions", index, "codes"]
+        _members(document, path, waiver.get("codes") or [], codes, "a finding code")
         try:
             datetime.date.fromisoformat(waiver["expires"])
         except ValueError:
@@ -367,6 +342,26 @@ def _check_ids(data: dict[str, Any], document: YamlDocument, catalog: Catalog) -
                 where=document.where(path),
                 hint="write it as YYYY-MM-DD",
             ) from None
+
+
+def _members(
+    document: YamlDocument,
+    path: list[str | int],
+    values: Sequence[str],
+    allowed: Sequence[str],
+    what: str,
+    *,
+    by_key: bool = False,
+) -> None:
+    """Every value must be one of `allowed`; the first that is not names its line and a fix."""
+    for index, value in enumerate(values):
+        if value not in allowed:
+            where: list[str | int] = [*path, value if by_key else index]
+            raise ConfigError(
+                f"{dotted(where)}: '{value}' is not {what}",
+                where=document.where(where),
+                hint=_suggest(value, allowed, "values"),
+            )
 
 
 def _ids(entries: Sequence[str], catalog: Catalog) -> frozenset[str]:
