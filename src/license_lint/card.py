@@ -209,7 +209,15 @@ def declaration_from(
     values = tuple(t for t in (_scalar_text(v) for v in items) if t is not None)
     link = _scalar_text(metadata.get("license_link"))
     prompt = metadata.get("extra_gated_prompt")
-    wanted = ("license", "licenses", "license_name", "license_link", "extra_gated_prompt")
+    wanted = (
+        "license",
+        "licenses",
+        "license_name",
+        "license_link",
+        "extra_gated_prompt",
+        "base_model",
+        "datasets",
+    )
     return LicenseDeclaration(
         values=values,
         shape=license_shape(metadata),

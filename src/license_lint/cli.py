@@ -235,7 +235,9 @@ def card_command(opts: CommonOptions, models: tuple[str, ...]) -> int:
     show_default=True,
     help="Lowest severity that fails a model.",
 )
-@click.option("--no-lineage", is_flag=True, help="Check only each model's own card.")
+@click.option(
+    "--no-lineage", is_flag=True, help="Check only each model's own card, not its base models."
+)
 @common_options(formats=("text", "json"))
 def check_command(
     opts: CommonOptions,
@@ -262,7 +264,6 @@ def check_command(
     from .report import render
     from .rules import load_rules
 
-    del no_lineage  # lineage is not walked yet; each model's own card is checked
     refs = [parse_reference(m) for m in models]
     catalog = load_catalog()
     rules = load_rules(rules_file, Path.cwd(), catalog)
@@ -273,6 +274,7 @@ def check_command(
         rules,
         Severity(fail_on),
         progress=_progress(opts, len(refs)),
+        lineage=not no_lineage,
     )
     write_output(render(report, opts.format, _styler(opts)), opts.output)
     if report.count("error"):

@@ -195,6 +195,54 @@ class Normalized:
 
 
 @dataclass(frozen=True)
+class LineageNode:
+    """One model in a lineage graph: its card and license, or why it could not be read."""
+
+    repo_id: str
+    depth: int
+    card: Card | None = None
+    license: Normalized | None = None
+    problem: str | None = None
+
+    @property
+    def resolved_id(self) -> str:
+        """The id the Hub answered with (differs from `repo_id` for a renamed repository)."""
+        return self.card.repo_id or self.repo_id if self.card else self.repo_id
+
+
+@dataclass(frozen=True)
+class LineageEdge:
+    """A child model derived from a parent, with the relation and where it was declared."""
+
+    child: str
+    parent: str
+    relation: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """The base-model graph of one subject (root first) and the datasets it was trained on."""
+
+    root: str
+    nodes: Mapping[str, LineageNode]
+    edges: tuple[LineageEdge, ...] = ()
+    datasets: tuple[LineageNode, ...] = ()
+    cycles: tuple[tuple[str, ...], ...] = ()
+    truncated: tuple[str, ...] = ()
+
+    def parents(self, repo_id: str) -> list[LineageEdge]:
+        """Edges from a node to its parents."""
+        return [e for e in self.edges if e.child == repo_id]
+
+    def ancestors(self) -> list[LineageNode]:
+        """Every node but the root, nearest first (breadth-first order)."""
+        return sorted(
+            (n for key, n in self.nodes.items() if key != self.root), key=lambda n: n.depth
+        )
+
+
+@dataclass(frozen=True)
 class ModelResult:
     """The outcome for one model: its card, licenses, findings and verdict (pass/fail/error)."""
 
@@ -204,6 +252,8 @@ class ModelResult:
     license: Normalized | None = None
     findings: tuple[Finding, ...] = ()
     error: str | None = None
+    lineage: Lineage | None = None
+    effective: Normalized | None = None
 
     @property
     def label(self) -> str:

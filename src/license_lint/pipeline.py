@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 from . import __version__
 from .catalog import Catalog
@@ -12,7 +13,9 @@ from .errors import LicenseLintError
 from .evaluate import evaluate, unused_waivers, verdict, waive
 from .fetch import Fetcher
 from .identify import identify
-from .model import Card, ModelRef, ModelResult, Report, Severity
+from .inherit import effective_license, lineage_findings
+from .lineage import LineageWalker
+from .model import Card, Finding, ModelRef, ModelResult, Report, Severity
 from .normalize import normalize
 from .rules import Rules
 
@@ -41,7 +44,12 @@ def license_file_identity(
 
 
 def check_one(
-    ref: ModelRef, fetcher: Fetcher, catalog: Catalog, rules: Rules, fail_on: Severity
+    ref: ModelRef,
+    fetcher: Fetcher,
+    catalog: Catalog,
+    rules: Rules,
+    fail_on: Severity,
+    walker: LineageWalker | None = None,
 ) -> tuple[ModelResult, set[int]]:
     """The result for one reference; a failure to fetch is an `error` verdict, never a pass."""
     try:
@@ -52,7 +60,18 @@ def check_one(
     license = normalize(
         card.declaration, catalog, readme_path=card.readme_path, license_file=identity
     )
-    findings = evaluate(card, license, catalog, rules)
+    lineage = None
+    effective = license
+    extra: list[Finding] = []
+    if walker is not None:
+        lineage = walker.walk(card)
+        # The root node keeps the license read with the license file, not the card alone.
+        nodes = dict(lineage.nodes)
+        nodes[lineage.root] = replace(nodes[lineage.root], license=license)
+        lineage = replace(lineage, nodes=nodes)
+        effective = effective_license(lineage, catalog)
+        extra = lineage_findings(lineage, catalog, rules)
+    findings = evaluate(card, effective, catalog, rules) + extra
     findings, used = waive(ref, card.sha, findings, rules, datetime.date.today())
     result = ModelResult(
         ref=ref,
@@ -60,6 +79,8 @@ def check_one(
         card=card,
         license=license,
         findings=tuple(findings),
+        lineage=lineage,
+        effective=effective if walker is not None else None,
     )
     return result, used
 
@@ -73,17 +94,23 @@ def run_checks(
     *,
     progress: Callable[[ModelResult], None] | None = None,
     workers: int = 8,
+    lineage: bool = True,
 ) -> Report:
     """Check every reference (concurrently, results in input order) and build the report."""
+    walker = LineageWalker(fetcher, catalog, max_depth=rules.max_depth) if lineage else None
 
     def one(ref: ModelRef) -> tuple[ModelResult, set[int]]:
-        outcome = check_one(ref, fetcher, catalog, rules, fail_on)
+        outcome = check_one(ref, fetcher, catalog, rules, fail_on, walker)
         if progress is not None:
             progress(outcome[0])
         return outcome
 
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(refs)))) as pool:
-        outcomes = list(pool.map(one, refs))
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(refs)))) as pool:
+            outcomes = list(pool.map(one, refs))
+    finally:
+        if walker is not None:
+            walker.close()
     used: set[int] = set().union(*(u for _, u in outcomes)) if outcomes else set()
     return Report(
         results=tuple(r for r, _ in outcomes),

@@ -1,0 +1,329 @@
+"""What a derivative inherits from its ancestors, and the findings about its declared license."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .catalog import Catalog, LicensePolicy
+from .codes import DEFAULT_SEVERITY
+from .model import (
+    PLACEHOLDERS,
+    Card,
+    Evidence,
+    Finding,
+    LicenseTerm,
+    Lineage,
+    LineageNode,
+    Location,
+    Normalized,
+    Severity,
+)
+from .rules import Rules
+
+# How restrictive each category is, for "declared less restrictive than the base" and for
+# telling a relicensing (stale terms) from a wrong version.
+RANK = {
+    "public-domain": 0,
+    "permissive": 1,
+    "data": 1,
+    "copyleft-weak": 2,
+    "share-alike": 2,
+    "copyleft-strong": 3,
+    "responsible-ai": 3,
+    "community": 3,
+    "non-commercial": 4,
+    "research-only": 5,
+}
+BINDING_PASS_THROUGH = frozenset(
+    {"required", "implicit", "share-alike", "whole-license", "no-conflict"}
+)
+SHARING = frozenset({"share-alike", "whole-license"})
+
+
+def binds_derivatives(policy: LicensePolicy) -> bool:
+    """True when a derivative cannot shed the license's terms by declaring another license."""
+    if not policy.derivatives_inherit or policy.kind != "license":
+        return False
+    if policy.restrictions or policy.thresholds or policy.pass_through in BINDING_PASS_THROUGH:
+        return True
+    return any(p.status != "allowed" for p in policy.permissions.values())
+
+
+def _policies(license: Normalized | None, catalog: Catalog) -> list[LicensePolicy]:
+    if license is None:
+        return []
+    found = (catalog.get(i) for i in license.ids if i not in PLACEHOLDERS)
+    return [p for p in found if p is not None]
+
+
+def effective_license(lineage: Lineage, catalog: Catalog) -> Normalized:
+    """The subject's own terms plus those of every ancestor whose license binds derivatives."""
+    root = lineage.nodes[lineage.root]
+    own = root.license or Normalized(terms=())
+    terms = list(own.terms)
+    have = set(own.ids)
+    line = root.card.declaration.lines.get("base_model") if root.card else None
+    path = root.card.readme_path if root.card else None
+    for node in lineage.ancestors():
+        for policy in _policies(node.license, catalog):
+            if policy.id in have or not policy.derivatives_inherit:
+                continue
+            have.add(policy.id)
+            terms.append(
+                LicenseTerm(
+                    (policy.id,),
+                    Evidence("base_model", f"{node.repo_id}: {policy.id}", line, path),
+                    "high",
+                    f"inherited from {node.repo_id}",
+                )
+            )
+    return Normalized(terms=tuple(terms), conflicts=own.conflicts)
+
+
+class _Findings:
+    """Builds lineage findings that point at the subject's card line."""
+
+    def __init__(self, card: Card, rules: Rules) -> None:
+        self.card = card
+        self.rules = rules
+        line = card.declaration.lines.get("base_model") or card.declaration.lines.get(
+            card.declaration.key or "license"
+        )
+        self.location = Location(card.readme_path, line, "base_model")
+        self.out: list[Finding] = []
+
+    def add(
+        self,
+        code: str,
+        message: str,
+        *,
+        policy: LicensePolicy | None = None,
+        clause: str | None = None,
+        hint: str | None = None,
+        severity: Severity | None = None,
+    ) -> None:
+        override = self.rules.severity.get(code)
+        if override == "off":
+            return
+        chosen = Severity(override) if override else severity or DEFAULT_SEVERITY[code]
+        self.out.append(
+            Finding(
+                code=code,
+                severity=chosen,
+                message=message,
+                subject=self.card.label,
+                location=self.location,
+                clause=clause,
+                hint=hint,
+                license_id=policy.id if policy else None,
+            )
+        )
+
+
+def lineage_findings(lineage: Lineage, catalog: Catalog, rules: Rules) -> list[Finding]:
+    """Findings about the subject's lineage: what it declares against what binds it."""
+    root = lineage.nodes[lineage.root]
+    if root.card is None:
+        return []
+    out = _Findings(root.card, rules)
+    declared = _policies(root.license, catalog)
+    _unresolved(lineage, out)
+    for cycle in lineage.cycles:
+        out.add(
+            "base-unresolved",
+            f"the base models form a cycle ({' -> '.join(cycle)}); the walk stopped there",
+            hint="fix base_model in the cards of the cycle",
+        )
+    if lineage.truncated:
+        out.add(
+            "base-unresolved",
+            f"the lineage is deeper than lineage.max_depth ({len(lineage.truncated)} "
+            f"node(s) not followed: {', '.join(lineage.truncated[:3])})",
+            hint="raise lineage.max_depth in the rules to follow it",
+        )
+    reported: set[str] = set()
+    for node in lineage.ancestors():
+        for policy in _policies(node.license, catalog):
+            if policy.id in reported or not binds_derivatives(policy):
+                continue
+            reported.add(policy.id)
+            _against_ancestor(out, node, policy, declared)
+    _name_prefix(out, lineage, catalog, root.card)
+    _merge(out, lineage, catalog)
+    _datasets(out, lineage, catalog, rules)
+    return out.out
+
+
+def _unresolved(lineage: Lineage, out: _Findings) -> None:
+    for node in lineage.ancestors():
+        if node.card is None:
+            out.add(
+                "base-unresolved",
+                f"base model {node.repo_id} cannot be read: {node.problem}; its terms may bind "
+                "this model",
+                hint="check the id in base_model (renamed or deleted?) or make it readable "
+                "with HF_TOKEN",
+            )
+        elif node.license is not None and node.license.status != "resolved":
+            out.add(
+                "base-unresolved",
+                f"the license of base model {node.repo_id} is {node.license.expression}; "
+                "its terms may bind this model",
+                hint="read the base model's license and record the result as a waiver",
+            )
+
+
+def _family_versions(a: LicensePolicy, b: LicensePolicy) -> bool:
+    return a.family == b.family and a.family not in ("permissive", "copyleft", "placeholder")
+
+
+def _against_ancestor(
+    out: _Findings, node: LineageNode, policy: LicensePolicy, declared: list[LicensePolicy]
+) -> None:
+    """The declared license against one binding ancestor license."""
+    if not declared or any(d.id == policy.id for d in declared):
+        return
+    ids = ", ".join(d.id for d in declared)
+    same_family = [d for d in declared if _family_versions(d, policy)]
+    if same_family:
+        newer = same_family[0]
+        if RANK.get(newer.category, 3) > RANK.get(policy.category, 3):
+            out.add(
+                "stale-license",
+                f"the card declares {newer.id}, but its base {node.repo_id} is now under "
+                f"{policy.id}, which is less restrictive",
+                policy=policy,
+                hint="check whether the derivative may move to the base's current license",
+            )
+        else:
+            out.add(
+                "license-version-mismatch",
+                f"the card declares {newer.id}, but its base {node.repo_id} is under "
+                f"{policy.id}; a derivative carries its base's license version",
+                policy=policy,
+                hint=f"declare license: {policy.hub_ids[0] if policy.hub_ids else policy.id}",
+            )
+        return
+    out.add(
+        "lineage-conflict",
+        f"the card declares {ids}, but its base {node.repo_id} is under {policy.id} "
+        f"({policy.name}), whose terms bind derivatives; both apply",
+        policy=policy,
+        clause=_binding_clause(policy),
+        hint=f"declare the base's license ({policy.id}) or one that keeps all of its terms",
+    )
+    if policy.pass_through == "required" and not any(d.restrictions for d in declared):
+        out.add(
+            "pass-through-missing",
+            f"{policy.id} requires its use restrictions to be passed on to every recipient of a "
+            f"derivative, and {ids} carries none",
+            policy=policy,
+            clause=_binding_clause(policy),
+            hint="include the base license's use restrictions in the derivative's license",
+        )
+
+
+def _binding_clause(policy: LicensePolicy) -> str | None:
+    for obligation in policy.obligations:
+        if obligation.id in ("pass-through-restrictions", "same-license", "include-license"):
+            return obligation.clause
+    return None
+
+
+_SEPARATORS = re.compile(r"[\s_\-.]+")
+
+
+def _fold_name(name: str) -> str:
+    """A model name for prefix comparison: "Llama3-8B" and "Llama 3" both begin "llama3"."""
+    return _SEPARATORS.sub("", name).lower()
+
+
+def _name_prefix(out: _Findings, lineage: Lineage, catalog: Catalog, card: Card) -> None:
+    """A distributed derivative of Llama 3+ must carry the name prefix its license asks for."""
+    if not lineage.ancestors() or card.repo_id is None:
+        return
+    name = _fold_name(card.repo_id.rsplit("/", 1)[-1])
+    seen: set[str] = set()
+    for node in lineage.ancestors():
+        for policy in _policies(node.license, catalog):
+            for obligation in policy.obligations:
+                if obligation.id != "name-prefix" or not obligation.text or policy.id in seen:
+                    continue
+                seen.add(policy.id)
+                if not name.startswith(_fold_name(obligation.text)):
+                    out.add(
+                        "name-prefix-missing",
+                        f"{policy.id} requires a distributed derivative's name to start with "
+                        f'"{obligation.text}"; this one is named {card.repo_id.rsplit("/", 1)[-1]}',
+                        policy=policy,
+                        clause=obligation.clause,
+                        hint=f'rename the model so that its name begins with "{obligation.text}"',
+                    )
+
+
+def _merge(out: _Findings, lineage: Lineage, catalog: Catalog) -> None:
+    """A merge of parents whose licenses cannot both be honoured."""
+    parents = lineage.parents(lineage.root)
+    if len(parents) < 2:
+        return
+    policies: list[tuple[str, LicensePolicy]] = []
+    for edge in parents:
+        node = lineage.nodes.get(edge.parent)
+        policies += [(edge.parent, p) for p in _policies(node.license if node else None, catalog)]
+    sharing = [(n, p) for n, p in policies if p.pass_through in SHARING]
+    for name, policy in sharing:
+        others = [(n, p) for n, p in policies if n != name and p.id != policy.id]
+        clash = [
+            (n, p) for n, p in others if p.restrictions or p.pass_through in SHARING | {"required"}
+        ]
+        if clash:
+            other_name, other = clash[0]
+            out.add(
+                "merge-incompatible",
+                f"merging {name} ({policy.id}, whose derivatives must stay under it) with "
+                f"{other_name} ({other.id}, which adds its own terms) leaves no license that "
+                "honours both",
+                policy=policy,
+                hint="drop one of the parents, or get permission from a licensor",
+            )
+            return
+
+
+def _datasets(out: _Findings, lineage: Lineage, catalog: Catalog, rules: Rules) -> None:
+    severity = {"fail": Severity.ERROR, "warn": Severity.WARNING}.get(rules.datasets)
+    if severity is None:
+        return
+    for node in lineage.datasets:
+        if node.card is None:
+            out.add(
+                "dataset-unresolved",
+                f"dataset {node.repo_id} cannot be read: {node.problem}",
+                hint="check the dataset id in the card's datasets",
+            )
+            continue
+        for policy in _policies(node.license, catalog):
+            reasons = list(_dataset_reasons(policy))
+            if reasons:
+                out.add(
+                    "dataset-restricted",
+                    f"training data {node.repo_id} is under {policy.id}: {', '.join(reasons)}",
+                    policy=policy,
+                    hint="check whether the model may be used given its training data, "
+                    "or record a waiver",
+                    severity=severity,
+                )
+
+
+def _dataset_reasons(policy: LicensePolicy) -> Iterable[str]:
+    if policy.permissions.get("commercial_use") and (
+        policy.permissions["commercial_use"].status == "forbidden"
+    ):
+        yield "non-commercial"
+    if policy.category == "research-only":
+        yield "research only"
+    derivatives = policy.permissions.get("derivatives")
+    if derivatives is not None and derivatives.status == "forbidden":
+        yield "no derivatives"
+    if any(r.id == "no-sharing-derivatives" for r in policy.restrictions):
+        yield "adaptations may not be shared"
