@@ -81,6 +81,28 @@ def effective_license(lineage: Lineage, catalog: Catalog) -> Normalized:
     return Normalized(terms=tuple(terms), conflicts=own.conflicts)
 
 
+def effective_ids(lineage: Lineage, repo_id: str, catalog: Catalog) -> tuple[str, ...]:
+    """Catalog ids that bind one node of the graph: its own and its inheriting ancestors'."""
+    out: list[str] = []
+    seen: set[str] = set()
+    stack = [repo_id]
+    while stack:
+        current = stack.pop(0)
+        if current in seen:
+            continue
+        seen.add(current)
+        node = lineage.nodes.get(current)
+        if node is not None and node.license is not None:
+            own = current == repo_id
+            for license_id in node.license.ids:
+                policy = catalog.get(license_id)
+                inherits = policy is not None and policy.derivatives_inherit
+                if license_id not in out and (own or inherits):
+                    out.append(license_id)
+        stack += [edge.parent for edge in lineage.parents(current)]
+    return tuple(out)
+
+
 class _Findings:
     """Builds lineage findings that point at the subject's card line."""
 

@@ -7,7 +7,9 @@ from collections import Counter
 from typing import Any
 
 from ..cardview import card_to_dict, finding_to_dict
-from ..model import ModelResult, Normalized, Report
+from ..catalog import Catalog, load_catalog
+from ..inherit import effective_ids
+from ..model import Lineage, LineageNode, ModelResult, Normalized, Report
 from ..textstyle import Styler
 
 SCHEMA_VERSION = 1
@@ -35,6 +37,35 @@ def license_to_dict(license: Normalized) -> dict[str, Any]:
     }
 
 
+def lineage_to_dict(lineage: Lineage, catalog: Catalog) -> dict[str, Any]:
+    """The lineage as a graph: nodes with declared and effective licenses, edges with relations."""
+
+    def node(item: LineageNode, effective: bool) -> dict[str, Any]:
+        card = item.card
+        return {
+            "id": item.repo_id,
+            "resolved_id": item.resolved_id if card else None,
+            "sha": card.sha if card else None,
+            "depth": item.depth,
+            "gated": card.gated if card else None,
+            "declared": item.license.expression if item.license else None,
+            "effective": list(effective_ids(lineage, item.repo_id, catalog)) if effective else None,
+            "problem": item.problem,
+        }
+
+    return {
+        "root": lineage.root,
+        "nodes": [node(n, True) for n in sorted(lineage.nodes.values(), key=lambda n: n.depth)],
+        "edges": [
+            {"child": e.child, "parent": e.parent, "relation": e.relation, "source": e.source}
+            for e in lineage.edges
+        ],
+        "datasets": [node(d, False) for d in lineage.datasets],
+        "cycles": [list(c) for c in lineage.cycles],
+        "truncated": list(lineage.truncated),
+    }
+
+
 def result_to_dict(result: ModelResult) -> dict[str, Any]:
     """One model's result."""
     card = result.card
@@ -48,6 +79,8 @@ def result_to_dict(result: ModelResult) -> dict[str, Any]:
         "verdict": result.verdict,
         "error": result.error,
         "license": license_to_dict(result.license) if result.license else None,
+        "effective_license": license_to_dict(result.effective) if result.effective else None,
+        "lineage": lineage_to_dict(result.lineage, load_catalog()) if result.lineage else None,
         "card": card_to_dict(card) if card else None,
         "findings": findings,
         "summary": {

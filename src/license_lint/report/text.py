@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import SEVERITY_ORDER, Finding, ModelResult, Report, Severity
+from ..model import SEVERITY_ORDER, Finding, Lineage, ModelResult, Report, Severity
 from ..textstyle import Styler, clean
 
 
@@ -23,7 +23,11 @@ def _revision(result: ModelResult) -> str:
 def _license(result: ModelResult) -> str:
     if result.license is None:
         return "-"
-    return result.license.expression
+    declared = result.license.expression
+    if result.effective is not None and result.effective.ids != result.license.ids:
+        inherited = [i for i in result.effective.ids if i not in result.license.ids]
+        return f"{declared} (+{', '.join(inherited)} from base)"
+    return declared
 
 
 def _duties(result: ModelResult) -> list[Finding]:
@@ -87,6 +91,43 @@ def _finding_lines(finding: Finding, style: Styler) -> list[str]:
     return lines
 
 
+def _lineage_lines(lineage: Lineage) -> list[str]:
+    """The base models as an indented tree under the subject, then the datasets."""
+
+    def label(repo_id: str) -> str:
+        node = lineage.nodes.get(repo_id)
+        if node is None:
+            return clean(repo_id)
+        if node.card is None:
+            return f"{clean(repo_id)} (unresolved)"
+        text = clean(repo_id)
+        if node.resolved_id != repo_id:
+            text += f" -> {clean(node.resolved_id)}"
+        declared = node.license.expression if node.license else "-"
+        gated = ", gated" if node.card.gated else ""
+        return f"{text} ({clean(declared)}{gated})"
+
+    lines = [f"  lineage: {label(lineage.root)}"]
+
+    def walk(repo_id: str, indent: str, path: tuple[str, ...]) -> None:
+        edges = lineage.parents(repo_id)
+        for index, edge in enumerate(edges):
+            last = index == len(edges) - 1
+            relation = f"{edge.relation}: " if edge.relation else ""
+            cycle = " (cycle)" if edge.parent in path else ""
+            lines.append(
+                f"  {indent}{'└─' if last else '├─'} {relation}{label(edge.parent)}{cycle}"
+            )
+            if not cycle:
+                walk(edge.parent, indent + ("   " if last else "│  "), (*path, edge.parent))
+
+    walk(lineage.root, "  ", (lineage.root,))
+    for dataset in lineage.datasets:
+        declared = dataset.license.expression if dataset.license else "unresolved"
+        lines.append(f"    dataset: {clean(dataset.repo_id)} ({clean(declared)})")
+    return lines
+
+
 def render(report: Report, style: Styler) -> str:
     """The text report."""
     total = len(report.results)
@@ -113,6 +154,8 @@ def render(report: Report, style: Styler) -> str:
                 lines.append(f"    - {clean(duty.message)}{clause}")
         if not reasons and not duties:
             lines.append("  no findings")
+        if result.lineage is not None and (result.lineage.edges or result.lineage.datasets):
+            lines += _lineage_lines(result.lineage)
     if report.findings:
         lines.append("")
         lines.append(style.bold("rules"))
