@@ -184,7 +184,7 @@ def test_discovered_rules_file(
 def test_local_example_without_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
     monkeypatch.chdir(ROOT)
-    result = run_cli("check", "examples/acme-support-bot", "examples/acme-image-model")
+    result = run_cli("check", "--offline", "examples/acme-support-bot", "examples/acme-image-model")
     assert result.code == 1, result.err
     assert "pass" in result.out and "FAIL" in result.out
     assert "commercial-use-forbidden" in result.out

@@ -184,8 +184,8 @@ def _unresolved(lineage: Lineage, out: _Findings) -> None:
                 "base-unresolved",
                 f"base model {node.repo_id} cannot be read: {node.problem}; its terms may bind "
                 "this model",
-                hint="check the id in base_model (renamed or deleted?) or make it readable "
-                "with HF_TOKEN",
+                hint="the reason says what is missing: a renamed or deleted base needs "
+                "base_model fixed, a gated one HF_TOKEN, an offline run a filled cache",
             )
         elif node.license is not None and node.license.status != "resolved":
             out.add(

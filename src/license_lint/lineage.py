@@ -61,7 +61,8 @@ class LineageWalker:
             validate_repo_id(repo_id)
             return self.fetcher.card(ModelRef(repo_id=repo_id, kind=kind)), None
         except LicenseLintError as exc:
-            return None, str(exc)
+            # The node already names the repo; keep what went wrong and how to fix it.
+            return None, exc.message + (f" ({exc.hint})" if exc.hint else "")
 
     def parents_of(self, card: Card) -> list[BaseModel]:
         """Declared parents; an adapter with none names its base in adapter_config.json."""
