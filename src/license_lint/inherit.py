@@ -115,6 +115,9 @@ class _Findings:
         self.location = Location(card.readme_path, line, "base_model")
         self.out: list[Finding] = []
 
+    def _at(self, key: str) -> Location:
+        return Location(self.card.readme_path, self.card.declaration.lines.get(key), key)
+
     def add(
         self,
         code: str,
@@ -124,6 +127,7 @@ class _Findings:
         clause: str | None = None,
         hint: str | None = None,
         severity: Severity | None = None,
+        key: str = "base_model",
     ) -> None:
         override = self.rules.severity.get(code)
         if override == "off":
@@ -135,7 +139,7 @@ class _Findings:
                 severity=chosen,
                 message=message,
                 subject=self.card.label,
-                location=self.location,
+                location=self.location if key == "base_model" else self._at(key),
                 clause=clause,
                 hint=hint,
                 license_id=policy.id if policy else None,
@@ -322,6 +326,7 @@ def _datasets(out: _Findings, lineage: Lineage, catalog: Catalog, rules: Rules) 
                 "dataset-unresolved",
                 f"dataset {node.repo_id} cannot be read: {node.problem}",
                 hint="check the dataset id in the card's datasets",
+                key="datasets",
             )
             continue
         for policy in _policies(node.license, catalog):
@@ -334,6 +339,7 @@ def _datasets(out: _Findings, lineage: Lineage, catalog: Catalog, rules: Rules) 
                     hint="check whether the model may be used given its training data, "
                     "or record a waiver",
                     severity=severity,
+                    key="datasets",
                 )
 
 
