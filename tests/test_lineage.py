@@ -217,3 +217,21 @@ def test_check_output_tree_json_graph_and_no_lineage(hub: FakeHub, tmp_path: obj
     off = json.loads(run_cli("check", "-f", "json", "--no-lineage", "acme-l/leaf").out)
     assert off["models"][0]["lineage"] is None
     assert hub.count("Llama-Mid") == 0
+
+
+def test_version_mismatch_and_dataset_severity_from_the_rules(
+    hub: FakeHub, tmp_path: object
+) -> None:
+    hub.add_card("acme-l/Llama-v3-tune", card("llama3", "meta-test/Llama-Root"))
+    _, codes = walk(hub, "acme-l/Llama-v3-tune")
+    assert "license-version-mismatch" in codes and "lineage-conflict" not in codes
+    from pathlib import Path
+
+    rules = Path(str(tmp_path)) / "rules.yaml"
+    for action, expected in (("fail", "error"), ("warn", "warning"), ("ignore", None)):
+        rules.write_text(RULES + f"lineage: {{datasets: {action}}}\n")
+        data = json.loads(
+            run_cli("check", "-f", "json", "--rules", str(rules), "acme-l/trained").out
+        )
+        found = [f for f in data["models"][0]["findings"] if f["code"] == "dataset-restricted"]
+        assert [f["severity"] for f in found] == ([expected] if expected else [])
