@@ -29,11 +29,34 @@ _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # libyaml's parser, used alone to check a whole block's syntax quickly; None without libyaml.
 _CParser: Any = getattr(getattr(yaml, "_yaml", None), "CParser", None)
 
-# Top-level sections that never bear on licensing and can be very large.
-HEAVY_KEYS = frozenset({"model-index", "widget", "eval_results"})
-_HEAVY = re.compile(r"^(?:model-index|widget|eval_results)\s*:", re.MULTILINE)
-# The next line at column 0 that starts a key (not a comment, list item or continuation).
-_NEXT_TOP_KEY = re.compile(r"^[^\s:#'\"\-][^:\n]*:(?:[ \t]|$)", re.MULTILINE)
+# The top-level keys a card is read for. Other sections (evaluation results, widget examples,
+# long descriptions) can be hundreds of kilobytes and never bear on licensing: their syntax is
+# checked, but no objects are built for them.
+CARD_KEYS = frozenset(
+    {
+        "license",
+        "licenses",
+        "license_name",
+        "license_link",
+        "license_details",
+        "extra_gated_prompt",
+        "base_model",
+        "base_model_relation",
+        "finetuned_from",
+        "datasets",
+        "tags",
+        "pipeline_tag",
+        "library_name",
+        "language",
+        "model_name",
+        "new_version",
+    }
+)
+# A line at column 0 that starts a top-level key (plain or quoted), not a comment or list item.
+_TOP_KEY = re.compile(
+    r"""^(?P<key>"[^"\n]*"|'[^'\n]*'|[^\s:#'"\-?{\[!&*|>%@`][^:\n]*?)[ \t]*:(?:[ \t]|$)""",
+    re.MULTILINE,
+)
 
 HUB_HOSTS = frozenset({"huggingface.co", "www.huggingface.co", "hf.co"})
 RELATIONS = frozenset({"finetune", "adapter", "quantized", "merge"})
@@ -82,7 +105,8 @@ def read_front_matter(text: str) -> FrontMatter:
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
         return FrontMatter(found=True, error=f"invalid YAML: {exc}", error_line=first_line)
     if data is None:
-        return FrontMatter(found=False)
+        # Metadata with none of the card keys is still metadata (the Hub shows it).
+        return FrontMatter(found=True, data={}) if _has_content(body) else FrontMatter(found=False)
     if not isinstance(data, dict):
         return FrontMatter(
             found=True,
@@ -94,7 +118,8 @@ def read_front_matter(text: str) -> FrontMatter:
         for key_node, _ in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.value not in lines:
                 lines[key_node.value] = first_line + key_node.start_mark.line
-    return FrontMatter(found=True, data={str(k): v for k, v in data.items()}, key_lines=lines)
+    kept = {str(k): v for k, v in data.items() if str(k) in CARD_KEYS}
+    return FrontMatter(found=True, data=kept, key_lines=lines)
 
 
 def _error_line(exc: yaml.MarkedYAMLError, body: str, first_line: int) -> int:
@@ -121,9 +146,14 @@ def _compose(body: str) -> tuple[yaml.Node | None, Any]:
         loader.dispose()
 
 
+def _has_content(body: str) -> bool:
+    """True when a block holds more than blank lines and comments."""
+    return any(line.strip() and not line.lstrip().startswith("#") for line in body.splitlines())
+
+
 def _compose_light(body: str) -> tuple[yaml.Node | None, Any]:
-    """Compose without the heavy sections; if blanking them broke the text, compose it whole."""
-    light = _without_heavy_keys(body)
+    """Compose only the card keys; if blanking the rest broke the text, compose it whole."""
+    light = _card_keys_only(body)
     if light is body:
         return _compose(body)
     try:
@@ -132,30 +162,24 @@ def _compose_light(body: str) -> tuple[yaml.Node | None, Any]:
         return _compose(body)
 
 
-def _without_heavy_keys(body: str) -> str:
-    """The block with top-level sections that never bear on licensing blanked out.
+def _card_keys_only(body: str) -> str:
+    """The block with every top-level section outside CARD_KEYS blanked out.
 
-    Evaluation results (`model-index`) and widget examples can be hundreds of kilobytes; the
-    whole block's syntax is still checked by `_check_syntax`. Line numbers are kept by leaving
-    empty lines. Anything unusual (anchors, complex keys, a flow mapping) keeps the full text.
+    Line numbers are kept by leaving empty lines. Anything unusual (anchors, a flow mapping,
+    complex keys) keeps the full text; so does the absence of libyaml, whose parser checks the
+    whole block's syntax in `_check_syntax`.
     """
-    if (
-        _CParser is None
-        or not _HEAVY.search(body)
-        or "&" in body
-        or body.lstrip().startswith(("{", "?"))
-    ):
+    if _CParser is None or "&" in body or body.lstrip().startswith(("{", "?", "[")):
         return body
-    pieces: list[str] = []
-    position = 0
-    for heavy in _HEAVY.finditer(body):
-        if heavy.start() < position:
-            continue
-        following = _NEXT_TOP_KEY.search(body, heavy.end())
-        stop = following.start() if following else len(body)
-        pieces += [body[position : heavy.start()], "\n" * body.count("\n", heavy.start(), stop)]
-        position = stop
-    pieces.append(body[position:])
+    keys = list(_TOP_KEY.finditer(body))
+    if not keys:
+        return body
+    pieces = [body[: keys[0].start()]]
+    for index, key in enumerate(keys):
+        end = keys[index + 1].start() if index + 1 < len(keys) else len(body)
+        chunk = body[key.start() : end]
+        name = key.group("key").strip("'\"")
+        pieces.append(chunk if name in CARD_KEYS else "\n" * chunk.count("\n"))
     return "".join(pieces)
 
 

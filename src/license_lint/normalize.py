@@ -39,9 +39,18 @@ def normalize(
         return Evidence(source, raw, lines.get(source), readme_path)
 
     name_term = _from_name(declaration, catalog, evidence)
-    link_term = _from_link(declaration, catalog, evidence, license_file)
-    prompt_term = _from_prompt(declaration, catalog, evidence)
-    fallbacks = [t for t in (name_term, link_term, prompt_term) if t is not None]
+    needs_fallback = not declaration.values or any(
+        v.lower() in ("other", "unknown") for v in declaration.values
+    )
+    fallbacks: list[LicenseTerm] = []
+    if needs_fallback:
+        # Only a card that names no license itself is searched further (link, gating prompt).
+        found = (
+            name_term,
+            _from_link(declaration, catalog, evidence, license_file),
+            _from_prompt(declaration, catalog, evidence),
+        )
+        fallbacks = [t for t in found if t is not None]
 
     for value in declaration.values:
         lowered = value.lower()
