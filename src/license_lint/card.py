@@ -96,7 +96,6 @@ def read_front_matter(text: str) -> FrontMatter:
             error_line=first_line,
         )
     try:
-        _check_syntax(body)
         node, data = _compose_light(body)
     except yaml.MarkedYAMLError as exc:
         return FrontMatter(
@@ -156,6 +155,8 @@ def _compose_light(body: str) -> tuple[yaml.Node | None, Any]:
     light = _card_keys_only(body)
     if light is body:
         return _compose(body)
+    # Blanked sections are not composed, so their syntax is checked on its own.
+    _check_syntax(body)
     try:
         return _compose(light)
     except yaml.YAMLError:
