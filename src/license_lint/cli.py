@@ -21,6 +21,18 @@ if TYPE_CHECKING:
     from .textstyle import Styler
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# --format names of the reporters (report/__init__.py maps them to modules).
+REPORT_FORMATS = (
+    "text",
+    "json",
+    "markdown",
+    "html",
+    "sarif",
+    "spdx",
+    "spdx3",
+    "cyclonedx",
+    "github",
+)
 
 
 class CommonOptions(NamedTuple):
@@ -238,7 +250,7 @@ def card_command(opts: CommonOptions, models: tuple[str, ...]) -> int:
 @click.option(
     "--no-lineage", is_flag=True, help="Check only each model's own card, not its base models."
 )
-@common_options(formats=("text", "json"))
+@common_options(formats=REPORT_FORMATS)
 def check_command(
     opts: CommonOptions,
     models: tuple[str, ...],

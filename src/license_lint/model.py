@@ -57,6 +57,10 @@ class ModelRef:
     revision: str | None = None
     path: str | None = None
     kind: str = "model"
+    # Where the reference was listed (an inventory file or a scanned source line), if anywhere.
+    origin: Location | None = field(default=None, compare=False)
+    # Intended uses given for this model alone in an inventory (taxonomy ids).
+    uses: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def is_local(self) -> bool:

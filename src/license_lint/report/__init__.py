@@ -13,6 +13,13 @@ if TYPE_CHECKING:
 FORMATS = {
     "text": "text",
     "json": "json",
+    "markdown": "markdown",
+    "html": "html",
+    "sarif": "sarif",
+    "spdx": "spdx",
+    "spdx3": "spdx3",
+    "cyclonedx": "cyclonedx",
+    "github": "github",
 }
 
 
