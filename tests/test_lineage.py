@@ -91,11 +91,13 @@ def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
         yield server
 
 
-def walk(hub: FakeHub, repo_id: str, max_depth: int = 8) -> tuple[Lineage, set[str]]:
+def walk(
+    hub: FakeHub, repo_id: str, max_depth: int = 8, preset: str = "commercial-saas"
+) -> tuple[Lineage, set[str]]:
     client = HubClient(HubSettings(endpoint=hub.url, backoff=0.001, max_attempts=2))
     fetcher = HubFetcher(client, None)
     catalog = load_catalog()
-    rules = load_preset("commercial-saas", catalog)
+    rules = load_preset(preset, catalog)
     with LineageWalker(fetcher, catalog, max_depth=max_depth) as walker:
         lineage = walker.walk(fetcher.card(ModelRef(repo_id=repo_id)))
     codes = {f.code for f in lineage_findings(lineage, catalog, rules)}
@@ -106,7 +108,11 @@ def test_three_level_chain(hub: FakeHub) -> None:
     lineage, codes = walk(hub, "acme-l/leaf")
     assert [n.repo_id for n in lineage.ancestors()] == ["acme-l/Llama-Mid", "meta-test/Llama-Root"]
     assert [n.depth for n in lineage.ancestors()] == [1, 2]
-    assert {"lineage-conflict", "name-prefix-missing"} <= codes
+    assert "lineage-conflict" in codes
+    # The name prefix is the publisher's duty: it is checked when the deployment distributes.
+    assert "name-prefix-missing" not in codes
+    _, codes = walk(hub, "acme-l/leaf", preset="redistribute-weights")
+    assert "name-prefix-missing" in codes
     effective = effective_license(lineage, load_catalog())
     assert effective.ids == ("mit", "llama3.1")
     assert lineage.nodes["meta-test/Llama-Root"].card.gated == "manual"  # type: ignore[union-attr]
@@ -235,3 +241,19 @@ def test_version_mismatch_and_dataset_severity_from_the_rules(
         )
         found = [f for f in data["models"][0]["findings"] if f["code"] == "dataset-restricted"]
         assert [f["severity"] for f in found] == ([expected] if expected else [])
+
+
+def test_same_family_but_another_kind_of_license_is_a_conflict(hub: FakeHub) -> None:
+    hub.add_card("acme-l/nc-base", card("cc-by-nc-4.0"))
+    hub.add_card("acme-l/by-child", card("cc-by-4.0", "acme-l/nc-base"))
+    _, codes = walk(hub, "acme-l/by-child")
+    assert "lineage-conflict" in codes and "license-version-mismatch" not in codes
+
+
+def test_a_base_offering_a_choice_passes_the_choice_on(hub: FakeHub) -> None:
+    hub.add_card("acme-l/dual", card("MIT OR CC-BY-NC-4.0"))
+    hub.add_card("acme-l/dual-child", card("mit", "acme-l/dual"))
+    lineage, codes = walk(hub, "acme-l/dual-child")
+    effective = effective_license(lineage, load_catalog())
+    assert effective.expression == "mit AND (cc-by-nc-4.0 OR mit)"
+    assert "lineage-conflict" not in codes

@@ -17,7 +17,7 @@ from .errors import InputError, LicenseLintError
 if TYPE_CHECKING:
     from .cardview import CardError
     from .fetch import HubFetcher
-    from .model import Card, ModelRef
+    from .model import Card, ModelRef, Report
     from .textstyle import Styler
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -270,10 +270,9 @@ def check_command(
     from pathlib import Path
 
     from .catalog import load_catalog
-    from .model import SEVERITY_ORDER, Severity
+    from .model import Severity
     from .pipeline import run_checks
     from .reference import parse_reference
-    from .report import render
     from .rules import load_rules
 
     refs = [parse_reference(m) for m in models]
@@ -288,13 +287,40 @@ def check_command(
         progress=_progress(opts, len(refs)),
         lineage=not no_lineage,
     )
+    return _finish(report, opts)
+
+
+def _finish(report: Report, opts: CommonOptions) -> int:
+    """Write the report (and, for --format github, the job summary and outputs); the exit code."""
+    from .model import SEVERITY_ORDER
+    from .report import render
+
     write_output(render(report, opts.format, _styler(opts)), opts.output)
+    if opts.format == "github":
+        _github_files(report)
     if report.count("error"):
         return EXIT_ERROR
-    level = SEVERITY_ORDER[Severity(fail_on)]
+    level = SEVERITY_ORDER[report.fail_on]
     # Findings about the run itself (a waiver that matched nothing) count like a model's.
     run_fails = any(SEVERITY_ORDER[f.severity] >= level for f in report.findings)
     return EXIT_FINDINGS if report.count("fail") or run_fails else EXIT_OK
+
+
+def _github_files(report: Report) -> None:
+    """In a GitHub Actions job: the Markdown report as the job summary, and step outputs."""
+    from .report import render
+    from .textstyle import Styler
+
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(render(report, "markdown", Styler()))
+    outputs = os.environ.get("GITHUB_OUTPUT")
+    if outputs:
+        verdict = "error" if report.count("error") else "fail" if report.count("fail") else "pass"
+        active = sum(1 for r in report.results for f in r.findings if f.waiver is None)
+        with open(outputs, "a", encoding="utf-8") as handle:
+            handle.write(f"verdict={verdict}\nfindings={active}\n")
 
 
 def _fetcher(opts: CommonOptions) -> HubFetcher:
@@ -307,20 +333,240 @@ def _fetcher(opts: CommonOptions) -> HubFetcher:
 
 
 def _progress(opts: CommonOptions, total: int) -> Callable[[Any], None] | None:
-    """A one-line counter on standard error, only on a terminal and only for several models."""
-    if opts.quiet or total < 2 or not sys.stderr.isatty():
+    """Progress on standard error: a bar on a terminal, a line every tenth of a long run else."""
+    if opts.quiet or total < 2:
         return None
     import threading
 
     done = [0]
     lock = threading.Lock()
+    if sys.stderr.isatty():
+        from rich.progress import Progress
 
-    def tick(result: Any) -> None:
+        bar = Progress(transient=True, console=_stderr_console())
+        task = bar.add_task("checking", total=total)
+        bar.start()
+
+        def advance(result: Any) -> None:
+            with lock:
+                done[0] += 1
+                bar.advance(task)
+                if done[0] == total:
+                    bar.stop()
+
+        return advance
+    step = max(1, total // 10)
+
+    def line(result: Any) -> None:
         with lock:
             done[0] += 1
-            click.echo(f"\rchecked {done[0]}/{total}", err=True, nl=done[0] == total)
+            if total >= 20 and (done[0] % step == 0 or done[0] == total):
+                click.echo(f"license-lint: checked {done[0]}/{total}", err=True)
 
-    return tick
+    return line
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _inventory_options(command: Callable[..., int]) -> Callable[..., int]:
+    """Where the models of an audit or a lock come from, and how they are checked."""
+    options = [
+        click.argument("models", nargs=-1, metavar="[MODEL...]"),
+        click.option(
+            "--file",
+            "inventory",
+            metavar="FILE",
+            help="Models listed in a file: one per line, or YAML with revision and uses.",
+        ),
+        click.option("--author", metavar="ORG", help="Every model of a Hub organization or user."),
+        click.option(
+            "--scan", "scan_path", metavar="PATH", help="Model ids used in a code base (file:line)."
+        ),
+        click.option("--rules", "rules_file", metavar="FILE", help="Rules file."),
+        click.option(
+            "--fail-on",
+            type=click.Choice(["error", "warning", "info"]),
+            default="error",
+            show_default=True,
+            help="Lowest severity that fails a model.",
+        ),
+        click.option("--no-lineage", is_flag=True, help="Do not walk base models."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _inventory_run(
+    opts: CommonOptions,
+    models: tuple[str, ...],
+    inventory: str | None,
+    author: str | None,
+    scan_path: str | None,
+    rules_file: str | None,
+    fail_on: str,
+    no_lineage: bool,
+) -> Report:
+    """Gather the inventory from every source given, then check it."""
+    from pathlib import Path
+
+    from .catalog import load_catalog
+    from .errors import UsageError
+    from .inventory import read_inventory, scan
+    from .model import ModelRef, Severity
+    from .pipeline import run_checks
+    from .reference import parse_reference
+    from .rules import load_rules
+
+    catalog = load_catalog()
+    rules = load_rules(rules_file, Path.cwd(), catalog)
+    fetcher = _fetcher(opts)
+    refs: list[ModelRef] = [parse_reference(m) for m in models]
+    if inventory:
+        refs += read_inventory(inventory)
+    if scan_path:
+        refs += scan(scan_path)
+    if author:
+        listed = list(fetcher.client.list_models(author=author))
+        fetcher.remember(listed)
+        refs += [ModelRef(repo_id=str(info["id"])) for info in listed if "id" in info]
+        if not opts.quiet:
+            click.echo(f"license-lint: {author} has {len(listed)} models", err=True)
+    _check_uses(refs, catalog)
+    unique = list({(r.kind, str(r).casefold()): r for r in refs}.values())
+    if not unique:
+        raise UsageError(
+            "nothing to check", hint="give model ids, --file FILE, --author ORG or --scan PATH"
+        )
+    return run_checks(
+        unique,
+        fetcher,
+        catalog,
+        rules,
+        Severity(fail_on),
+        progress=_progress(opts, len(unique)),
+        lineage=not no_lineage,
+    )
+
+
+def _check_uses(refs: Sequence[ModelRef], catalog: Any) -> None:
+    """Intended uses given in an inventory must be use categories of the taxonomy."""
+    from .errors import InputError
+
+    declarable = {e.id for e in catalog.taxonomy.values() if e.declarable}
+    for ref in refs:
+        for use in ref.uses:
+            if use not in declarable:
+                raise InputError(
+                    f"'{use}' is not a use category of the taxonomy",
+                    where=str(ref.origin) if ref.origin else None,
+                    hint="`license-lint rules schema` lists the use categories",
+                )
+
+
+@cli.command("audit")
+@_inventory_options
+@click.option("--locked", is_flag=True, help="Fail models that changed since the lock file.")
+@click.option("--lock", "lock_path", default="license-lint.lock", show_default=True, metavar="FILE")
+@common_options(formats=REPORT_FORMATS)
+def audit_command(
+    opts: CommonOptions,
+    locked: bool,
+    lock_path: str,
+    **inventory: Any,
+) -> int:
+    """Audit an inventory of models into a report (text, JSON, Markdown, HTML, SARIF, SBOMs).
+
+    The inventory is any mix of model ids on the command line, --file (models.txt, or YAML
+    with an optional revision and intended uses per model), --author (every model of a Hub
+    organization, listed page by page) and --scan (model ids used in a code base, with the file
+    and line of each). Models that cannot be fetched are reported as errors; the others are
+    kept. With --locked, a model whose commit, license or verdict changed since
+    license-lint.lock fails with license-drift.
+    """
+    from .lockfile import apply_drift, read_lock
+
+    lock = read_lock(lock_path) if locked else None
+    report = _inventory_run(opts, **inventory)
+    if lock is not None:
+        report = apply_drift(report, lock, lock_path, report.fail_on)
+    return _finish(report, opts)
+
+
+@cli.command("lock")
+@_inventory_options
+@common_options(formats=("json",))
+def lock_command(opts: CommonOptions, **inventory: Any) -> int:
+    """Write license-lint.lock: each model's commit, licenses and verdict, to audit drift later.
+
+    Takes the same inventory as audit; -o sets the file (default license-lint.lock).
+    """
+    from .lockfile import LOCK_FILE, render_lock
+
+    report = _inventory_run(opts, **inventory)
+    target = LOCK_FILE if opts.output == "-" else opts.output
+    write_output(render_lock(report), target)
+    if not opts.quiet:
+        click.echo(f"license-lint: wrote {target} ({len(report.results)} models)", err=True)
+    return EXIT_ERROR if report.count("error") else EXIT_OK
+
+
+@cli.command("lint")
+@click.argument("path", default=".", required=False)
+@click.option("--name", metavar="NAME", help="The model's name on the Hub (default: folder name).")
+@click.option("--rules", "rules_file", metavar="FILE", help="Rules file.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    default="error",
+    show_default=True,
+    help="Lowest severity that fails.",
+)
+@click.option("--no-lineage", is_flag=True, help="Do not fetch the base models from the Hub.")
+@common_options(formats=REPORT_FORMATS)
+def lint_command(
+    opts: CommonOptions,
+    path: str,
+    name: str | None,
+    rules_file: str | None,
+    fail_on: str,
+    no_lineage: bool,
+) -> int:
+    """Lint a model repository before it is published (default: the current folder).
+
+    Reads README.md and the license files, and checks, as the publisher: the declared license
+    against the base models' (fetched from the Hub unless --no-lineage or --offline), the
+    LICENSE file, the Notice file and attribution the licenses ask for, the name prefix, and
+    use restrictions passed on. Findings point at file and line.
+    """
+    from pathlib import Path
+
+    from .catalog import load_catalog
+    from .errors import InputError
+    from .model import ModelRef, Severity
+    from .pipeline import lint_repository
+    from .rules import load_rules
+
+    folder = Path(path)
+    if not folder.exists():
+        raise InputError(f"{path} does not exist", hint="give the model repository's folder")
+    catalog = load_catalog()
+    rules = load_rules(rules_file, Path.cwd(), catalog)
+    model_name = name or (folder if folder.is_dir() else folder.parent).resolve().name
+    report = lint_repository(
+        ModelRef(path=path),
+        _fetcher(opts),
+        catalog,
+        rules,
+        Severity(fail_on),
+        name=model_name,
+        lineage=not no_lineage,
+    )
+    return _finish(report, opts)
 
 
 @cli.group("rules")

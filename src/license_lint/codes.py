@@ -40,6 +40,10 @@ DEFAULT_SEVERITY: dict[str, Severity] = {
     "merge-incompatible": E,
     "dataset-restricted": W,
     "dataset-unresolved": INFO,
+    "license-drift": E,
+    "license-file-missing": E,
+    "notice-missing": E,
+    "attribution-missing": W,
     "waiver-expired": W,
     "waiver-unused": INFO,
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from .cache import Cache
@@ -31,6 +32,14 @@ class HubFetcher:
         self.client = client
         self.cache = cache
         self.offline = client.settings.offline
+        self._listed: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def remember(self, infos: Iterable[dict[str, Any]], kind: str = "model") -> None:
+        """Keep answers from a listing, so their cards need no request of their own."""
+        for info in infos:
+            repo_id = info.get("id")
+            if isinstance(repo_id, str) and isinstance(info.get("sha"), str):
+                self._listed[(kind, repo_id.casefold())] = info
 
     def card(self, ref: ModelRef) -> Card:
         """Fetch (or read) one card."""
@@ -56,6 +65,9 @@ class HubFetcher:
         return self._file(card.ref.kind, card.repo_id, card.sha, path)
 
     def _info(self, kind: str, repo_id: str, revision: str) -> dict[str, Any]:
+        listed = self._listed.get((kind, repo_id.casefold())) if revision == "main" else None
+        if listed is not None:
+            return listed
         cache = self.cache
         sha = revision if is_sha(revision) else None
         if cache is not None:

@@ -66,19 +66,35 @@ def effective_license(lineage: Lineage, catalog: Catalog) -> Normalized:
     line = root.card.declaration.lines.get("base_model") if root.card else None
     path = root.card.readme_path if root.card else None
     for node in lineage.ancestors():
-        for policy in _policies(node.license, catalog):
-            if policy.id in have or not policy.derivatives_inherit:
+        for term in node.license.terms if node.license else ():
+            # A base that offers a choice (A OR B) passes the choice on, not both licenses.
+            options = tuple(i for i in term.any_of if _inherits(i, catalog))
+            if not options or len(options) < len(term.any_of) or set(options) <= have:
                 continue
-            have.add(policy.id)
+            have |= set(options)
+            label = " OR ".join(options)
             terms.append(
                 LicenseTerm(
-                    (policy.id,),
-                    Evidence("base_model", f"{node.repo_id}: {policy.id}", line, path),
-                    "high",
+                    options,
+                    Evidence("base_model", f"{node.repo_id}: {label}", line, path),
+                    term.confidence,
                     f"inherited from {node.repo_id}",
                 )
             )
     return Normalized(terms=tuple(terms), conflicts=own.conflicts)
+
+
+def _inherits(license_id: str, catalog: Catalog) -> bool:
+    policy = catalog.get(license_id)
+    return policy is not None and policy.id not in PLACEHOLDERS and policy.derivatives_inherit
+
+
+def _single_policies(license: Normalized | None, catalog: Catalog) -> list[LicensePolicy]:
+    """Licenses that certainly apply: terms without a choice."""
+    if license is None:
+        return []
+    found = (catalog.get(t.any_of[0]) for t in license.terms if len(t.any_of) == 1)
+    return [p for p in found if p is not None and p.id not in PLACEHOLDERS]
 
 
 def effective_ids(lineage: Lineage, repo_id: str, catalog: Catalog) -> tuple[str, ...]:
@@ -164,18 +180,19 @@ def lineage_findings(lineage: Lineage, catalog: Catalog, rules: Rules) -> list[F
     if lineage.truncated:
         out.add(
             "base-unresolved",
-            f"the lineage is deeper than lineage.max_depth ({len(lineage.truncated)} "
-            f"node(s) not followed: {', '.join(lineage.truncated[:3])})",
+            f"the lineage is deeper than lineage.max_depth: the bases of "
+            f"{', '.join(lineage.truncated[:3])} were not followed",
             hint="raise lineage.max_depth in the rules to follow it",
         )
     reported: set[str] = set()
     for node in lineage.ancestors():
-        for policy in _policies(node.license, catalog):
+        for policy in _single_policies(node.license, catalog):
             if policy.id in reported or not binds_derivatives(policy):
                 continue
             reported.add(policy.id)
             _against_ancestor(out, node, policy, declared)
-    _name_prefix(out, lineage, catalog, root.card)
+    if set(rules.deployment.modes) & {"distribute-weights", "distribute-derivative", "on-device"}:
+        _name_prefix(out, lineage, catalog, root.card)
     _merge(out, lineage, catalog)
     _datasets(out, lineage, catalog, rules)
     return out.out
@@ -200,7 +217,7 @@ def _unresolved(lineage: Lineage, out: _Findings) -> None:
             )
 
 
-def _family_versions(a: LicensePolicy, b: LicensePolicy) -> bool:
+def _same_family(a: LicensePolicy, b: LicensePolicy) -> bool:
     return a.family == b.family and a.family not in ("permissive", "copyleft", "placeholder")
 
 
@@ -211,10 +228,12 @@ def _against_ancestor(
     if not declared or any(d.id == policy.id for d in declared):
         return
     ids = ", ".join(d.id for d in declared)
-    same_family = [d for d in declared if _family_versions(d, policy)]
-    if same_family:
-        newer = same_family[0]
-        if RANK.get(newer.category, 3) > RANK.get(policy.category, 3):
+    same_family = [d for d in declared if _same_family(d, policy)]
+    stricter = [d for d in same_family if RANK.get(d.category, 3) > RANK.get(policy.category, 3)]
+    versions = [d for d in same_family if d.category == policy.category]
+    if stricter or versions:
+        newer = (stricter or versions)[0]
+        if stricter:
             out.add(
                 "stale-license",
                 f"the card declares {newer.id}, but its base {node.repo_id} is now under "
@@ -260,7 +279,7 @@ def _binding_clause(policy: LicensePolicy) -> str | None:
 _SEPARATORS = re.compile(r"[\s_\-.]+")
 
 
-def _fold_name(name: str) -> str:
+def fold_model_name(name: str) -> str:
     """A model name for prefix comparison: "Llama3-8B" and "Llama 3" both begin "llama3"."""
     return _SEPARATORS.sub("", name).lower()
 
@@ -269,7 +288,7 @@ def _name_prefix(out: _Findings, lineage: Lineage, catalog: Catalog, card: Card)
     """A distributed derivative of Llama 3+ must carry the name prefix its license asks for."""
     if not lineage.ancestors() or card.repo_id is None:
         return
-    name = _fold_name(card.repo_id.rsplit("/", 1)[-1])
+    name = fold_model_name(card.repo_id.rsplit("/", 1)[-1])
     seen: set[str] = set()
     for node in lineage.ancestors():
         for policy in _policies(node.license, catalog):
@@ -277,7 +296,7 @@ def _name_prefix(out: _Findings, lineage: Lineage, catalog: Catalog, card: Card)
                 if obligation.id != "name-prefix" or not obligation.text or policy.id in seen:
                     continue
                 seen.add(policy.id)
-                if not name.startswith(_fold_name(obligation.text)):
+                if not name.startswith(fold_model_name(obligation.text)):
                     out.add(
                         "name-prefix-missing",
                         f"{policy.id} requires a distributed derivative's name to start with "
@@ -326,6 +345,16 @@ def _datasets(out: _Findings, lineage: Lineage, catalog: Catalog, rules: Rules) 
                 "dataset-unresolved",
                 f"dataset {node.repo_id} cannot be read: {node.problem}",
                 hint="check the dataset id in the card's datasets",
+                key="datasets",
+            )
+            continue
+        if node.license is None or node.license.status != "resolved":
+            expression = node.license.expression if node.license else "none"
+            out.add(
+                "dataset-unresolved",
+                f"the license of dataset {node.repo_id} is {expression}; it may restrict the "
+                "model trained on it",
+                hint="read the dataset's license and record the result as a waiver",
                 key="datasets",
             )
             continue

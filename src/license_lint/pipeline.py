@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from pathlib import Path
 
 from . import __version__
 from .catalog import Catalog
@@ -15,9 +16,10 @@ from .fetch import Fetcher
 from .identify import identify
 from .inherit import effective_license, lineage_findings
 from .lineage import LineageWalker
-from .model import Card, Finding, ModelRef, ModelResult, Report, Severity
+from .model import Card, Finding, ModelRef, ModelResult, Normalized, Report, Severity
 from .normalize import normalize
-from .rules import Rules
+from .repolint import repo_findings
+from .rules import Rules, obligation_kinds
 
 # Root files the Hub serves even for gated repos; the first present one is identified.
 ROOT_LICENSE_FILES = ("LICENSE", "LICENSE.md", "LICENSE.txt")
@@ -52,6 +54,10 @@ def check_one(
     walker: LineageWalker | None = None,
 ) -> tuple[ModelResult, set[int]]:
     """The result for one reference; a failure to fetch is an `error` verdict, never a pass."""
+    if ref.uses:
+        # An inventory may give intended uses for one model: they add to the deployment's.
+        uses = tuple(dict.fromkeys((*rules.deployment.uses, *ref.uses)))
+        rules = replace(rules, deployment=replace(rules.deployment, uses=uses))
     try:
         card = fetcher.card(ref)
         identity = license_file_identity(card, fetcher, catalog)
@@ -97,7 +103,13 @@ def run_checks(
     lineage: bool = True,
 ) -> Report:
     """Check every reference (concurrently, results in input order) and build the report."""
-    walker = LineageWalker(fetcher, catalog, max_depth=rules.max_depth) if lineage else None
+    walker = (
+        LineageWalker(
+            fetcher, catalog, max_depth=rules.max_depth, datasets=rules.datasets != "ignore"
+        )
+        if lineage
+        else None
+    )
 
     def one(ref: ModelRef) -> tuple[ModelResult, set[int]]:
         outcome = check_one(ref, fetcher, catalog, rules, fail_on, walker)
@@ -114,6 +126,65 @@ def run_checks(
     used: set[int] = set().union(*(u for _, u in outcomes)) if outcomes else set()
     return Report(
         results=tuple(r for r, _ in outcomes),
+        rules_source=rules.source,
+        fail_on=fail_on,
+        tool_version=__version__,
+        generated=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        findings=tuple(unused_waivers(rules, used)),
+    )
+
+
+def lint_repository(
+    ref: ModelRef,
+    fetcher: Fetcher,
+    catalog: Catalog,
+    rules: Rules,
+    fail_on: Severity,
+    *,
+    name: str,
+    lineage: bool = True,
+) -> Report:
+    """Check a local model repository as its publisher: the model's terms and the repo's duties."""
+    publishing = tuple(dict.fromkeys((*rules.deployment.modes, "distribute-weights")))
+    if lineage:
+        publishing = tuple(dict.fromkeys((*publishing, "distribute-derivative")))
+    # A publisher does not choose which duties to accept: lint checks the ones it can see in the
+    # repository and lists the others as duties.
+    rules = replace(
+        rules,
+        deployment=replace(rules.deployment, modes=publishing),
+        accept=frozenset(obligation_kinds()),
+    )
+    walker = (
+        LineageWalker(
+            fetcher, catalog, max_depth=rules.max_depth, datasets=rules.datasets != "ignore"
+        )
+        if lineage
+        else None
+    )
+    try:
+        result, used = check_one(ref, fetcher, catalog, rules, fail_on, walker)
+    finally:
+        if walker is not None:
+            walker.close()
+    if result.card is not None:
+        card = result.card
+        # Repository-relative paths, read through the fetcher (which stays inside the folder).
+        wanted = {Path(card.readme_path).name: card.readme_path}
+        wanted |= {path: path for path in card.license_files}
+        texts: dict[str, str] = {}
+        for path, shown in wanted.items():
+            body = fetcher.file(card, path)
+            if body is not None and len(body) <= MAX_LICENSE_BYTES:
+                texts[shown] = body.decode("utf-8", "replace")
+        effective = result.effective or result.license or Normalized(terms=())
+        extra = repo_findings(card, effective, texts, catalog, rules, name)
+        extra, more = waive(ref, card.sha, extra, rules, datetime.date.today())
+        findings = (*result.findings, *extra)
+        result = replace(result, findings=findings, verdict=verdict(findings, fail_on))
+        used |= more
+    return Report(
+        results=(result,),
         rules_source=rules.source,
         fail_on=fail_on,
         tool_version=__version__,
