@@ -169,7 +169,11 @@ def lineage_findings(lineage: Lineage, catalog: Catalog, rules: Rules) -> list[F
     if root.card is None:
         return []
     out = _Findings(root.card, rules)
-    declared = _policies(root.license, catalog)
+    # What the card itself declares: a license file that disagrees is its own finding.
+    card_terms = (
+        tuple(t for t in root.license.terms if t.evidence.source != "file") if root.license else ()
+    )
+    declared = _policies(Normalized(terms=card_terms), catalog)
     _unresolved(lineage, out)
     for cycle in lineage.cycles:
         out.add(

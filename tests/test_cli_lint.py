@@ -1,0 +1,112 @@
+"""`lint` of a model repository as its publisher: the Llama 3.1 example and its broken twins."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import LICENSE_TEXTS, ROOT, run_cli
+from fakehub import FakeHub
+
+EXAMPLE = ROOT / "examples" / "Llama-3.1-8B-Acme-Support"
+
+
+@pytest.fixture
+def base(hub: FakeHub) -> FakeHub:
+    if not hub.has_repo("meta-llama/Llama-3.1-8B-Instruct"):
+        hub.add_card(
+            "meta-llama/Llama-3.1-8B-Instruct", "---\nlicense: llama3.1\n---\n", gated="manual"
+        )
+    return hub
+
+
+def repo(tmp_path: Path, name: str = "Llama-3.1-8B-Acme-Support") -> Path:
+    """A copy of the shipped example, with the full Llama 3.1 text when the shared texts exist."""
+    target = tmp_path / name
+    shutil.copytree(EXAMPLE, target)
+    full = LICENSE_TEXTS / "llama-3.1-license-2024.txt"
+    if full.is_file():
+        shutil.copy(full, target / "LICENSE")
+    return target
+
+
+def lint(path: Path, *extra: str) -> tuple[int, dict[str, object]]:
+    result = run_cli("lint", "-f", "json", str(path), *extra)
+    return result.code, json.loads(result.out)
+
+
+def codes(data: dict[str, object]) -> dict[str, int | None]:
+    model = data["models"][0]  # type: ignore[index]
+    return {
+        f["code"]: (f["location"] or {}).get("line")
+        for f in model["findings"]
+        if f["severity"] in ("error", "warning")
+    }
+
+
+def test_the_shipped_example_passes(base: FakeHub) -> None:
+    code, data = lint(EXAMPLE)
+    assert code == 0, codes(data)
+    assert data["models"][0]["lineage"]["nodes"][1]["id"] == "meta-llama/Llama-3.1-8B-Instruct"
+
+
+def test_a_compliant_copy_passes(base: FakeHub, tmp_path: Path) -> None:
+    code, data = lint(repo(tmp_path))
+    assert code == 0, codes(data)
+    assert not {"license-file-missing", "notice-missing", "attribution-missing"} & set(codes(data))
+
+
+def test_relabelled_apache(base: FakeHub, tmp_path: Path) -> None:
+    folder = repo(tmp_path)
+    readme = folder / "README.md"
+    readme.write_text(readme.read_text().replace("license: llama3.1", "license: apache-2.0"))
+    code, data = lint(folder)
+    assert code == 1
+    found = codes(data)
+    assert found["lineage-conflict"] == 3  # the base_model line
+    assert found["license-file-mismatch"] == 2  # the license line
+    assert found["license-file-missing"] == 2  # no Apache-2.0 text for the declared license
+
+
+def test_without_the_notice(base: FakeHub, tmp_path: Path) -> None:
+    folder = repo(tmp_path)
+    (folder / "NOTICE").unlink()
+    code, data = lint(folder)
+    assert code == 1
+    assert codes(data)["notice-missing"] == 2
+
+
+def test_without_the_llama_prefix(base: FakeHub, tmp_path: Path) -> None:
+    folder = repo(tmp_path, name="Acme-Support-8B")
+    code, data = lint(folder)
+    assert code == 0  # a warning: the name is the publisher's to fix, not a license breach
+    found = codes(data)
+    assert "name-prefix-missing" in found and found["name-prefix-missing"] == 2
+    # --name overrides the folder name.
+    _, data = lint(folder, "--name", "Llama-Acme-Support")
+    assert "name-prefix-missing" not in codes(data)
+
+
+def test_without_attribution_and_github_format(base: FakeHub, tmp_path: Path) -> None:
+    folder = repo(tmp_path)
+    readme = folder / "README.md"
+    readme.write_text(readme.read_text().replace("Built with Llama.", ""))
+    summary, outputs = tmp_path / "summary.md", tmp_path / "outputs.txt"
+    result = run_cli(
+        "lint",
+        "--format",
+        "github",
+        str(folder),
+        env={"GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(outputs)},
+    )
+    assert f"::warning file={folder / 'README.md'},line=2,title=attribution-missing::" in result.out
+    assert summary.read_text().strip()
+    assert "findings=" in outputs.read_text()
+
+
+def test_missing_path_is_an_error() -> None:
+    result = run_cli("lint", "/nonexistent/model-repo")
+    assert result.code == 2 and "does not exist" in result.err
