@@ -82,7 +82,7 @@ def test_without_the_notice(base: FakeHub, tmp_path: Path) -> None:
 def test_without_the_llama_prefix(base: FakeHub, tmp_path: Path) -> None:
     folder = repo(tmp_path, name="Acme-Support-8B")
     code, data = lint(folder)
-    assert code == 0  # a warning: the name is the publisher's to fix, not a license breach
+    assert code == 1
     found = codes(data)
     assert "name-prefix-missing" in found and found["name-prefix-missing"] == 2
     # --name overrides the folder name.

@@ -36,7 +36,7 @@ DEFAULT_SEVERITY: dict[str, Severity] = {
     "license-version-mismatch": W,
     "stale-license": INFO,
     "pass-through-missing": W,
-    "name-prefix-missing": W,
+    "name-prefix-missing": E,
     "merge-incompatible": E,
     "dataset-restricted": W,
     "dataset-unresolved": INFO,
