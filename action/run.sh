@@ -28,13 +28,27 @@ if [ -n "${LL_RULES:-}" ]; then
     options+=(--rules "$LL_RULES")
 fi
 
+# For lint and check every target is a path or model id ("--" ends the options). For audit the
+# inventory may be given with its own options (--scan PATH, --file FILE, --author ORG).
+separator=(--)
+if [ "$command" = audit ]; then
+    separator=()
+    for target in "${targets[@]}"; do
+        case "$target" in
+            --scan | --file | --author | [!-]*) ;;
+            *) echo "::error title=license-lint::audit takes model ids, --scan, --file or --author, not '$target'"; exit 2 ;;
+        esac
+    done
+fi
+
 format="${LL_FORMAT:-github}"
-"$bin" "$command" --format "$format" "${options[@]}" -- "${targets[@]}"
+"$bin" "$command" --format "$format" "${options[@]}" "${separator[@]}" "${targets[@]}"
 rc=$?
 
 if [ -n "${LL_SARIF:-}" ]; then
     # A second run renders SARIF from the warm cache; its exit code is the same as the first.
-    "$bin" "$command" --quiet --format sarif --output "$LL_SARIF" "${options[@]}" -- "${targets[@]}"
+    "$bin" "$command" --quiet --format sarif --output "$LL_SARIF" "${options[@]}" \
+        "${separator[@]}" "${targets[@]}"
 fi
 
 if [ "$format" != github ] && [ -n "${GITHUB_OUTPUT:-}" ]; then

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from conftest import ROOT
+from fakehub import FakeHub
 
 EXAMPLE = ROOT / "examples" / "Llama-3.1-8B-Acme-Support"
 
@@ -101,3 +102,22 @@ def test_main_step_check_with_text_format_and_a_bad_command(tmp_path: Path) -> N
     assert "verdict=fail" in outputs.read_text()
     bad, _, _ = run_step(tmp_path, LL_COMMAND="rm -rf /")
     assert bad.returncode == 2 and "must be lint, check or audit" in bad.stdout
+
+
+def test_main_step_audits_a_scanned_code_base(tmp_path: Path, hub: FakeHub) -> None:
+    code = tmp_path / "app"
+    code.mkdir()
+    (code / "serve.py").write_text('model = AutoModel.from_pretrained("acme-test/base-apache")\n')
+    result, summary, outputs = run_step(
+        tmp_path,
+        LL_COMMAND="audit",
+        LL_MODELS=f"--scan {code}",
+        HF_HUB_OFFLINE="",
+        HF_ENDPOINT=hub.url,
+        LICENSE_LINT_CACHE=str(tmp_path / "cache"),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "acme-test/base-apache" in summary.read_text()
+    assert "verdict=pass" in outputs.read_text()
+    bad, _, _ = run_step(tmp_path, LL_COMMAND="audit", LL_MODELS="--rules /etc/passwd")
+    assert bad.returncode == 2 and "not '--rules'" in bad.stdout
