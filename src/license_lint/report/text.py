@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..model import SEVERITY_ORDER, Finding, Lineage, ModelResult, Report, Severity
 from ..textstyle import Styler, clean
 
@@ -62,16 +64,36 @@ def _table(report: Report, style: Styler) -> list[str]:
                 ", ".join(notes),
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    lines = []
-    for index, row in enumerate(rows):
-        cells = [row[i].ljust(widths[i]) for i in range(4)]
-        if index == 0:
-            lines.append(style.bold("  ".join([*cells, row[4]]).rstrip()))
-            continue
-        verdict = _verdict(style, row[0]) + " " * (widths[0] - len(row[0]))
-        lines.append("  ".join([verdict, *cells[1:], row[4]]).rstrip())
-    return lines
+    return _rich_table(rows, style)
+
+
+def _rich_table(rows: Sequence[tuple[str, ...]], style: Styler) -> list[str]:
+    """The summary table drawn by rich; card values go in as plain Text, never as markup."""
+    import io
+    import shutil
+
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+    for header in rows[0]:
+        table.add_column(header or "notes", no_wrap=header in ("verdict", "revision"))
+    colours = {"fail": "red", "error": "red"}
+    for row in rows[1:]:
+        verdict = Text(
+            row[0].upper() if row[0] != "pass" else row[0], style=colours.get(row[0], "")
+        )
+        table.add_row(verdict, *(Text(cell) for cell in row[1:]))
+    # Without a terminal the width is fixed, so that output is the same on every machine.
+    width = shutil.get_terminal_size((120, 24)).columns if style.color else 120
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, width=width, color_system="standard" if style.color else None, highlight=False
+    )
+    console.print(table)
+    return [line.rstrip() for line in buffer.getvalue().rstrip("\n").splitlines()]
 
 
 def _finding_lines(finding: Finding, style: Styler) -> list[str]:
