@@ -308,13 +308,13 @@ def _finish(report: Report, opts: CommonOptions) -> int:
 
 def _github_files(report: Report) -> None:
     """In a GitHub Actions job: the Markdown report as the job summary, and step outputs."""
-    from .report import render
-    from .textstyle import Styler
+    from .report.markdown import render_limited
 
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
+        # GitHub refuses a step summary over 1 MiB; the limited report keeps what matters most.
         with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(render(report, "markdown", Styler()))
+            handle.write(render_limited(report))
     outputs = os.environ.get("GITHUB_OUTPUT")
     if outputs:
         verdict = "error" if report.count("error") else "fail" if report.count("fail") else "pass"

@@ -273,7 +273,8 @@ def render_explain(policy: LicensePolicy, catalog: Catalog, fmt: str, style: Sty
     section("Derivatives and recipients", passing)
     if policy.unverified:
         section("Not verified", [f"  - {' '.join(u.split())}" for u in policy.unverified])
-    return clean("\n".join(out)) + "\n"
+    # Policy text is the catalog's own: its lines are joined as written.
+    return "\n".join(out) + "\n"
 
 
 def _threshold_text(item: dict[str, Any]) -> str:

@@ -10,13 +10,14 @@ from typing import IO
 
 from .model import Severity
 
-# C0 and C1 controls (ESC included) and DEL: a card must not be able to move the cursor,
-# recolour the terminal or hide text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 controls (ESC included), DEL and line breaks: a card must not be able to move the
+# cursor, recolour the terminal, hide text, or start a new line that a CI log would read as a
+# workflow command.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def clean(text: str) -> str:
-    """Untrusted text made safe for a terminal: control characters shown as escapes."""
+    """Untrusted text made safe for one line of a terminal: control characters as escapes."""
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
