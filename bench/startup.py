@@ -11,12 +11,15 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "Llama-3.1-8B-Acme-Support"
 
 
 def timed(command: list[str]) -> float:
     """Wall time of one run of a command, in seconds."""
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
 
@@ -33,6 +36,15 @@ def main() -> None:
         "python -c 'import click'": [sys.executable, "-c", "import click"],
         "license-lint --version": [*tool, "--version"],
         "license-lint card --help": [*tool, "card", "--help"],
+        # What a pre-commit hook runs: a small model repository, offline.
+        "license-lint lint (small repo)": [
+            *tool,
+            "lint",
+            "--offline",
+            "--no-lineage",
+            "--quiet",
+            str(EXAMPLE),
+        ],
     }
     samples: dict[str, list[float]] = {name: [] for name in commands}
     for name, command in commands.items():
@@ -42,10 +54,10 @@ def main() -> None:
         for name, command in commands.items():
             samples[name].append(timed(command))
     base = statistics.median(samples["python -c pass"])
-    print(f"{'command':28} {'median ms':>10} {'ratio':>7}  (ratio to python -c pass)")
+    print(f"{'command':32} {'median ms':>10} {'ratio':>7}  (ratio to python -c pass)")
     for name, values in samples.items():
         median = statistics.median(values)
-        print(f"{name:28} {median * 1000:10.1f} {median / base:7.2f}x")
+        print(f"{name:32} {median * 1000:10.1f} {median / base:7.2f}x")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -218,25 +220,92 @@ def load_catalog() -> Catalog:
     """Load, validate and index the shipped policies (once per process)."""
     root = _policies_root()
     taxonomy = _load_taxonomy(root / "taxonomy.yaml")
-    validator = _policy_validator()
-    policies: dict[str, LicensePolicy] = {}
-    documents: dict[str, YamlDocument] = {}
-    for entry in sorted(
+    entries = sorted(
         (e for e in (root / "licenses").iterdir() if e.name.endswith(".yaml")),
         key=lambda e: e.name,
-    ):
-        name = f"policies/licenses/{entry.name}"
-        document = parse_yaml(entry.read_text(encoding="utf-8"), name)
-        _validate(validator, document)
+    )
+    texts = {f"policies/licenses/{e.name}": e.read_text(encoding="utf-8") for e in entries}
+    digest = _digest(texts, root)
+    documents = _validated_before(digest) or _parse_and_validate(texts)
+    _remember_validated(digest, documents)
+    policies: dict[str, LicensePolicy] = {}
+    by_id: dict[str, YamlDocument] = {}
+    for name, document in documents.items():
         policy = _policy(document)
-        if f"{policy.id}.yaml" != entry.name:
+        if f"policies/licenses/{policy.id}.yaml" != name:
             raise PolicyError(
                 f"id '{policy.id}' does not match the file name", where=document.where(["id"])
             )
         policies[policy.id] = policy
-        documents[policy.id] = document
-    _cross_check(policies, documents, taxonomy)
+        by_id[policy.id] = document
+    _cross_check(policies, by_id, taxonomy)
     return _index(policies, taxonomy)
+
+
+def _parse_and_validate(texts: Mapping[str, str]) -> dict[str, YamlDocument]:
+    validator = _policy_validator()
+    documents = {}
+    for name, text in texts.items():
+        document = parse_yaml(text, name)
+        _validate(validator, document)
+        documents[name] = document
+    return documents
+
+
+def _digest(texts: Mapping[str, str], root: Any) -> str:
+    """A fingerprint of everything validation depends on: the files, the schema, the version."""
+    from . import __version__
+
+    schema = resources.files("license_lint") / "schemas" / "license-policy.schema.json"
+    digest = hashlib.sha256(__version__.encode())
+    digest.update(schema.read_bytes())
+    digest.update((root / "taxonomy.yaml").read_bytes())
+    for name, text in sorted(texts.items()):
+        digest.update(name.encode() + b"\0" + text.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def _validated_file(digest: str) -> Any:
+    from .cache import default_cache_dir
+
+    return default_cache_dir() / f"catalog-{digest[:24]}.json"
+
+
+def _validated_before(digest: str) -> dict[str, YamlDocument] | None:
+    """Policies validated by an earlier run with exactly these files, if that run left them.
+
+    Schema validation of every file takes about a second; a pre-commit hook runs often.
+    """
+    try:
+        data = json.loads(_validated_file(digest).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("digest") != digest:
+        return None
+    return {
+        name: YamlDocument(name, item["data"], {tuple(p): line for p, line in item["lines"]})
+        for name, item in data["documents"].items()
+    }
+
+
+def _remember_validated(digest: str, documents: Mapping[str, YamlDocument]) -> None:
+    target = _validated_file(digest)
+    if target.exists():
+        return
+    data = {
+        "digest": digest,
+        "documents": {
+            name: {"data": d.data, "lines": [[list(p), line] for p, line in d.lines.items()]}
+            for name, d in documents.items()
+        },
+    }
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temporary = target.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(temporary, target)
+    except OSError:
+        pass  # only a speed-up: without it the next run validates again
 
 
 def _policy_validator() -> Any:
