@@ -488,12 +488,17 @@ def audit_command(
     kept. With --locked, a model whose commit, license or verdict changed since
     license-lint.lock fails with license-drift.
     """
+    from pathlib import Path
+
+    from .catalog import load_catalog
     from .lockfile import apply_drift, read_lock
+    from .rules import load_rules
 
     lock = read_lock(lock_path) if locked else None
     report = _inventory_run(opts, **inventory)
     if lock is not None:
-        report = apply_drift(report, lock, lock_path, report.fail_on)
+        rules = load_rules(inventory.get("rules_file"), Path.cwd(), load_catalog())
+        report = apply_drift(report, lock, lock_path, rules)
     return _finish(report, opts)
 
 
@@ -511,7 +516,8 @@ def lock_command(opts: CommonOptions, **inventory: Any) -> int:
     target = LOCK_FILE if opts.output == "-" else opts.output
     write_output(render_lock(report), target)
     if not opts.quiet:
-        click.echo(f"license-lint: wrote {target} ({len(report.results)} models)", err=True)
+        count = len(report.results)
+        click.echo(f"license-lint: wrote {target} ({count} model{'s' * (count != 1)})", err=True)
     return EXIT_ERROR if report.count("error") else EXIT_OK
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .evaluate import verdict
+from .evaluate import verdict, waive
 from .model import Finding, Location, ModelResult, Report, Severity
+from .rules import Rules
 
 LOCK_FILE = "license-lint.lock"
 LOCK_VERSION = 1
@@ -71,9 +73,12 @@ _COMPARED = (
 
 
 def apply_drift(
-    report: Report, lock: dict[str, dict[str, Any]], lock_path: str, fail_on: Severity
+    report: Report, lock: dict[str, dict[str, Any]], lock_path: str, rules: Rules
 ) -> Report:
-    """Add a license-drift finding to every model that changed since the lock; redo verdicts."""
+    """Add a license-drift finding to every model that changed since the lock; redo verdicts.
+
+    The rules' severity for license-drift and their waivers apply as to any finding.
+    """
     current = {str(e["reference"]): e for e in lock_entries(report)}
     results = []
     for result in report.results:
@@ -112,8 +117,16 @@ def apply_drift(
                 if changes
                 else []
             )
+        override = rules.severity.get("license-drift")
+        if override == "off":
+            drift = []
+        elif override:
+            drift = [replace(f, severity=Severity(override)) for f in drift]
+        drift, _ = waive(result.ref, result.card.sha, drift, rules, datetime.date.today())
         findings = (*result.findings, *drift)
-        results.append(replace(result, findings=findings, verdict=verdict(findings, fail_on)))
+        results.append(
+            replace(result, findings=findings, verdict=verdict(findings, report.fail_on))
+        )
     return replace(report, results=tuple(results))
 
 

@@ -37,7 +37,14 @@ def repo_findings(
     }
     out: list[Finding] = []
 
-    def add(code: str, message: str, policy: LicensePolicy, clause: str, hint: str) -> None:
+    def add(
+        code: str,
+        message: str,
+        policy: LicensePolicy,
+        clause: str,
+        hint: str,
+        where: Location = at_license,
+    ) -> None:
         override = rules.severity.get(code)
         if override == "off":
             return
@@ -47,20 +54,39 @@ def repo_findings(
                 severity=Severity(override) if override else DEFAULT_SEVERITY[code],
                 message=message,
                 subject=card.label,
-                location=at_license,
+                location=where,
                 clause=clause,
                 hint=hint,
                 license_id=policy.id,
             )
         )
 
-    for license_id in effective.ids:
-        policy = catalog.get(license_id)
+    short_name = name.rsplit("/", 1)[-1]
+    for term in effective.terms:
+        if len(term.any_of) > 1:
+            # A choice (A OR B) is met by shipping the text of one of them.
+            if not set(term.any_of) & set(identified.values()):
+                choice = " or ".join(term.any_of)
+                first = catalog.get(term.any_of[0])
+                if first is not None:
+                    add(
+                        "license-file-missing",
+                        f"no file in the repository is the text of {choice}",
+                        first,
+                        "",
+                        "add the text of the license you distribute under as LICENSE",
+                    )
+            continue
+        policy = catalog.get(term.any_of[0]) if term.any_of else None
         if policy is None or policy.id in PLACEHOLDERS or policy.kind != "license":
             continue
         for duty in policy.obligations:
             publishing = set(duty.applies_to) & {"distribute", "derivative-distributed"}
-            if not publishing:
+            # Conditional duties (a model subset, a threshold) cannot be seen in a repository.
+            applies = duty.condition is None or (
+                duty.condition == "commercial-use" and rules.deployment.commercial
+            )
+            if not publishing or not applies:
                 continue
             if duty.id == "include-license" and policy.id not in identified.values():
                 add(
@@ -78,6 +104,7 @@ def repo_findings(
                     policy,
                     duty.clause,
                     "add a NOTICE file with that text",
+                    Location("NOTICE"),
                 )
             elif (
                 duty.id == "attribution-display"
@@ -91,12 +118,13 @@ def repo_findings(
                     policy,
                     duty.clause,
                     f'add "{duty.text}" to README.md',
+                    Location(card.readme_path),
                 )
-            elif duty.id == "name-prefix" and duty.text and not _starts_with(name, duty.text):
+            elif duty.id == "name-prefix" and duty.text and not _starts_with(short_name, duty.text):
                 add(
                     "name-prefix-missing",
                     f"{policy.id} requires a distributed derivative's name to start with "
-                    f'"{duty.text}"; this one is named {name}',
+                    f'"{duty.text}"; this one is named {short_name}',
                     policy,
                     duty.clause,
                     f'rename the model so that its name begins with "{duty.text}"',
