@@ -13,6 +13,7 @@ from license_lint.errors import (
     HubUnavailableError,
     InvalidReferenceError,
     RateLimitedError,
+    RedirectRefusedError,
     RepoNotFoundError,
     RevisionNotFoundError,
 )
@@ -220,7 +221,7 @@ def test_invalid_ids_are_refused_before_any_request(hub: FakeHub) -> None:
 
 def test_redirect_to_another_host_is_refused(hub: FakeHub) -> None:
     hub.add_fault("acme-test/plain", status=307, headers={"Location": "http://127.0.0.2:1/x"})
-    with pytest.raises(HubUnavailableError, match="another host"):
+    with pytest.raises(RedirectRefusedError, match="another host"):
         client(hub).model_info("acme-test/plain")
 
 

@@ -16,6 +16,7 @@ DEFAULT_SEVERITY: dict[str, Severity] = {
     "license-not-allowed": E,
     "license-conflict": W,
     "license-file-mismatch": W,
+    "license-file-unreadable": W,
     "commercial-use-forbidden": E,
     "hosted-service-forbidden": E,
     "redistribution-forbidden": E,

@@ -78,6 +78,10 @@ class RateLimitedError(FetchError):
     """The Hub kept answering 429 beyond the retry budget."""
 
 
+class RedirectRefusedError(FetchError):
+    """The Hub sent us to another host (or too far); license-lint only talks to HF_ENDPOINT."""
+
+
 class HubUnavailableError(FetchError):
     """The Hub could not be reached or kept failing (5xx, timeouts, cut-off answers)."""
 

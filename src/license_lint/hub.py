@@ -26,6 +26,7 @@ from .errors import (
     InvalidReferenceError,
     NotCachedError,
     RateLimitedError,
+    RedirectRefusedError,
     RepoNotFoundError,
     RevisionNotFoundError,
 )
@@ -107,8 +108,10 @@ def _printable(text: str) -> str:
 
 
 def redact(text: str, token: str | None) -> str:
-    """Remove a token from text that may reach the user."""
-    return text.replace(token, "***") if token else text
+    """Remove a token from text that may reach the user, in any letter case."""
+    if not token:
+        return text
+    return re.sub(re.escape(token), "***", text, flags=re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -335,7 +338,7 @@ class HubClient:
                         return
             next_url = response.links.get("next", {}).get("url")
             if next_url and _origin(next_url) != self._origin:
-                raise HubUnavailableError(
+                raise RedirectRefusedError(
                     "the Hub's listing points its next page at another host; refused"
                 )
             url, params = next_url, None
@@ -435,13 +438,16 @@ class HubClient:
             location = response.headers.get("Location", "")
             next_url = urljoin(url, location)
             if _origin(next_url) != self._origin:
-                raise HubUnavailableError(
-                    f"the Hub redirected to another host ({_origin(next_url)}); refused",
+                raise RedirectRefusedError(
+                    redact(
+                        f"the Hub redirected to another host ({_origin(next_url)}); refused",
+                        self.settings.token,
+                    ),
                     hint="license-lint only talks to HF_ENDPOINT",
                 )
             url = next_url
             params = None
-        raise HubUnavailableError(f"too many redirects fetching {url}")
+        raise RedirectRefusedError(f"more than {MAX_REDIRECTS} redirects; refused")
 
     def _error(self, response: requests.Response, target: _Target) -> FetchError:
         """Map an error answer to a typed error whose message says what to do."""
@@ -503,8 +509,16 @@ class HubClient:
 
 
 def _origin(url: str) -> str:
+    """scheme://host[:port] of a URL, without any user:password part."""
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{parts.scheme.lower()}://{host}" + (f":{port}" if port else "")
 
 
 def _short_text(body: bytes) -> str:

@@ -10,13 +10,14 @@ from pathlib import Path
 
 from . import __version__
 from .catalog import Catalog
-from .errors import LicenseLintError
+from .codes import DEFAULT_SEVERITY
+from .errors import HubUnavailableError, LicenseLintError, RateLimitedError
 from .evaluate import evaluate, unused_waivers, verdict, waive
 from .fetch import Fetcher
 from .identify import identify
 from .inherit import effective_license, lineage_findings
 from .lineage import LineageWalker
-from .model import Card, Finding, ModelRef, ModelResult, Normalized, Report, Severity
+from .model import Card, Finding, Location, ModelRef, ModelResult, Normalized, Report, Severity
 from .normalize import normalize
 from .repolint import repo_findings
 from .rules import Rules, obligation_kinds
@@ -28,21 +29,36 @@ MAX_LICENSE_BYTES = 2 * 1024 * 1024
 
 def license_file_identity(
     card: Card, fetcher: Fetcher, catalog: Catalog
-) -> tuple[str, str, str] | None:
-    """(path, catalog id, confidence) of the card's license file, when one can be read."""
+) -> tuple[tuple[str, str, str] | None, Finding | None]:
+    """(path, catalog id, confidence) of the card's license file, or why it could not be read.
+
+    A Hub that keeps failing is not a reason to trust the card alone: that error propagates,
+    and the model ends as `error`. A file that is refused (gated, offline and not cached) is
+    a finding, so that the gap is visible.
+    """
     wanted = [card.declaration.link_file] if card.declaration.link_file else []
     wanted += [f for f in ROOT_LICENSE_FILES if f in card.files]
     for path in dict.fromkeys(p for p in wanted if p and p in card.files):
         try:
             body = fetcher.file(card, path)
-        except LicenseLintError:
-            return None  # unreadable here (gated, offline, ...): the card alone decides
+        except (HubUnavailableError, RateLimitedError):
+            raise
+        except LicenseLintError as exc:
+            return None, Finding(
+                code="license-file-unreadable",
+                severity=DEFAULT_SEVERITY["license-file-unreadable"],
+                message=f"{path} could not be read ({exc.message}); the card alone decided "
+                "the license",
+                subject=card.label,
+                location=Location(path),
+                hint=exc.hint or "read the license file and compare it with the card",
+            )
         if body is None or len(body) > MAX_LICENSE_BYTES:
             continue
         found = identify(body.decode("utf-8", "replace"), catalog)
         if found.license_id is not None:
-            return path, found.license_id, found.confidence
-    return None
+            return (path, found.license_id, found.confidence), None
+    return None, None
 
 
 def check_one(
@@ -60,7 +76,7 @@ def check_one(
         rules = replace(rules, deployment=replace(rules.deployment, uses=uses))
     try:
         card = fetcher.card(ref)
-        identity = license_file_identity(card, fetcher, catalog)
+        identity, unreadable = license_file_identity(card, fetcher, catalog)
     except LicenseLintError as exc:
         return ModelResult(ref=ref, verdict="error", error=str(exc)), set()
     license = normalize(
@@ -78,6 +94,8 @@ def check_one(
         effective = effective_license(lineage, catalog)
         extra = lineage_findings(lineage, catalog, rules)
     findings = evaluate(card, effective, catalog, rules) + extra
+    if unreadable is not None and rules.severity.get(unreadable.code) != "off":
+        findings.append(unreadable)
     findings, used = waive(ref, card.sha, findings, rules, datetime.date.today())
     result = ModelResult(
         ref=ref,

@@ -65,6 +65,15 @@ RULES: dict[str, RuleText] = {
         "Ask the author to make the keys agree. Once it is settled which applies, waive "
         "license-conflict and the findings of the license that does not apply.",
     ),
+    "license-file-unreadable": RuleText(
+        "A license file could not be read",
+        "The repository has a license file (the license_link target or a root LICENSE file), "
+        "but it was refused: gated for this token, or not in the cache in offline mode. The "
+        "license was decided from the card alone. (A Hub that keeps failing makes the model an "
+        "error instead.)",
+        "Read the file yourself, or run again with a token that can read it or without "
+        "--offline, then compare it with the card.",
+    ),
     "license-file-mismatch": RuleText(
         "A license file contradicts the card",
         "A license file of the repository (the license_link target or a root LICENSE file) was "
