@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -57,6 +58,8 @@ _TOP_KEY = re.compile(
     r"""^(?P<key>"[^"\n]*"|'[^'\n]*'|[^\s:#'"\-?{\[!&*|>%@`][^:\n]*?)[ \t]*:(?:[ \t]|$)""",
     re.MULTILINE,
 )
+
+_DOCUMENT_END = re.compile(r"^\.\.\.[ \t]*$", re.MULTILINE)
 
 HUB_HOSTS = frozenset({"huggingface.co", "www.huggingface.co", "hf.co"})
 RELATIONS = frozenset({"finetune", "adapter", "quantized", "merge"})
@@ -151,37 +154,51 @@ def _has_content(body: str) -> bool:
 
 
 def _compose_light(body: str) -> tuple[yaml.Node | None, Any]:
-    """Compose only the card keys; if blanking the rest broke the text, compose it whole."""
-    light = _card_keys_only(body)
-    if light is body:
+    """Compose only the card keys; whenever the split is in doubt, compose the whole block."""
+    sections = _top_sections(body)
+    if sections is None:
         return _compose(body)
-    # Blanked sections are not composed, so their syntax is checked on its own.
-    _check_syntax(body)
+    kept = [_section_key(s) in CARD_KEYS for s in sections]
+    if all(kept):
+        return _compose(body)
+    try:
+        # Each section left out must be valid YAML on its own. A column-0 line inside a quoted
+        # scalar that only looks like a key leaves the section before it unterminated, so a
+        # wrong split shows up here instead of as a wrong value.
+        for section, keep in zip(sections, kept, strict=True):
+            if not keep:
+                _check_syntax(section)
+    except yaml.YAMLError:
+        return _compose(body)
+    light = "".join(
+        s if keep else "\n" * s.count("\n") for s, keep in zip(sections, kept, strict=True)
+    )
     try:
         return _compose(light)
     except yaml.YAMLError:
         return _compose(body)
 
 
-def _card_keys_only(body: str) -> str:
-    """The block with every top-level section outside CARD_KEYS blanked out.
+def _top_sections(body: str) -> list[str] | None:
+    """The block cut at each top-level key (the text before the first key included).
 
-    Line numbers are kept by leaving empty lines. Anything unusual (anchors, a flow mapping,
-    complex keys) keeps the full text; so does the absence of libyaml, whose parser checks the
-    whole block's syntax in `_check_syntax`.
+    None when the block should be composed whole: no libyaml, anchors, a flow mapping or
+    complex keys at the top, or no key at all.
     """
     if _CParser is None or "&" in body or body.lstrip().startswith(("{", "?", "[")):
-        return body
-    keys = list(_TOP_KEY.finditer(body))
-    if not keys:
-        return body
-    pieces = [body[: keys[0].start()]]
-    for index, key in enumerate(keys):
-        end = keys[index + 1].start() if index + 1 < len(keys) else len(body)
-        chunk = body[key.start() : end]
-        name = key.group("key").strip("'\"")
-        pieces.append(chunk if name in CARD_KEYS else "\n" * chunk.count("\n"))
-    return "".join(pieces)
+        return None
+    starts = [key.start() for key in _TOP_KEY.finditer(body)]
+    # Content before the first key, or a document end marker, makes sections that are valid
+    # alone invalid together: such a block is composed whole.
+    if not starts or _has_content(body[: starts[0]]) or _DOCUMENT_END.search(body):
+        return None
+    bounds = [0, *starts, len(body)]
+    return [body[a:b] for a, b in itertools.pairwise(bounds) if b > a]
+
+
+def _section_key(section: str) -> str | None:
+    found = _TOP_KEY.match(section)
+    return found.group("key").strip("'\"") if found else None
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
@@ -257,7 +274,10 @@ def declaration_from(
 
 def link_file(link: str, repo_id: str | None) -> str | None:
     """The repo path a `license_link` points at, when it names a file of this same repo."""
-    parts = urlsplit(link)
+    try:
+        parts = urlsplit(link)
+    except ValueError:  # e.g. a bracket in the host part: not a link we can follow anyway
+        return None
     if not parts.scheme and not parts.netloc:
         path = parts.path
         while path.startswith("./"):
@@ -397,7 +417,7 @@ def card_from_api(ref: ModelRef, info: Mapping[str, Any], readme: str | None = N
     repo_id = _scalar_text(info.get("id")) or ref.repo_id
     files = tuple(
         s["rfilename"]
-        for s in info.get("siblings") or []
+        for s in _list(info.get("siblings"))
         if isinstance(s, dict) and isinstance(s.get("rfilename"), str)
     )
     raw_tags = info.get("tags")
@@ -434,6 +454,11 @@ def card_from_api(ref: ModelRef, info: Mapping[str, Any], readme: str | None = N
         findings=findings,
         metadata=metadata,
     )
+
+
+def _list(value: Any) -> list[Any]:
+    """A value an API answer promises to be a list, or an empty one if it is not."""
+    return value if isinstance(value, list) else []
 
 
 def _gated(value: Any) -> str | None:

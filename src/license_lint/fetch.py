@@ -48,7 +48,9 @@ class HubFetcher:
         assert ref.repo_id is not None
         info = self._info(ref.kind, ref.repo_id, ref.revision or "main")
         readme = None
-        files = {s.get("rfilename") for s in info.get("siblings") or [] if isinstance(s, dict)}
+        siblings = info.get("siblings")
+        listed = siblings if isinstance(siblings, list) else []
+        files = {s.get("rfilename") for s in listed if isinstance(s, dict)}
         sha = info.get("sha")
         if not isinstance(info.get("cardData"), dict) and "README.md" in files and sha:
             # No server-side parse in the answer: read the README ourselves.

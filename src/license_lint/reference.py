@@ -18,7 +18,10 @@ def parse_reference(text: str) -> ModelRef:
         raise InvalidReferenceError("an empty model reference was given")
     if _is_path(text):
         return ModelRef(path=text)
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        raise InvalidReferenceError(f"'{text}' is neither a Hub id nor a Hub URL") from None
     if parts.scheme in ("http", "https"):
         if parts.netloc.lower() not in HUB_HOSTS:
             raise InvalidReferenceError(

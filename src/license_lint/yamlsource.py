@@ -69,33 +69,88 @@ def parse_yaml(text: str, name: str) -> YamlDocument:
         raise ConfigError(f"invalid YAML: {exc.problem or exc}", where=where) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"invalid YAML: {exc}", where=name) from None
+    except RecursionError:
+        raise ConfigError("the YAML is nested too deeply", where=name) from None
     finally:
         loader.dispose()
     lines: dict[Path, int] = {}
     if node is not None:
-        _collect(node, (), lines, name)
+        if _expanded_size(node) > MAX_VALUES:
+            raise ConfigError(
+                f"the YAML expands to more than {MAX_VALUES:,} values (through aliases)",
+                where=name,
+                hint="write the values out, or use fewer anchors and aliases",
+            )
+        _collect(node, lines, name)
     return YamlDocument(name=name, data=data, lines=lines)
 
 
-def _collect(node: yaml.Node, path: Path, lines: dict[Path, int], name: str) -> None:
-    lines.setdefault(path, node.start_mark.line + 1)
+# A rules or policy file is small and shallow; an alias bomb of a few hundred bytes is not.
+MAX_VALUES = 100_000
+MAX_DEPTH = 64
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many values the document has once aliases are expanded, counted without expanding."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if children_done or not children:
+            total = 1 + sum(sizes.get(id(c), 0) for c in children)
+            sizes[id(node)] = min(total, MAX_VALUES + 1)
+            continue
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in sizes)
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            child = (*path, str(key.value))
-            if child in lines:
-                # YAML keeps the last of two equal keys without a word; that hides mistakes.
-                raise ConfigError(
-                    f"{dotted(child)} appears twice (first on line {lines[child]})",
-                    where=f"{name}:{key.start_mark.line + 1}",
-                    hint="keep one of them",
-                )
-            lines[child] = key.start_mark.line + 1
-            _collect(value, child, lines, name)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            child = (*path, index)
-            lines[child] = item.start_mark.line + 1
-            _collect(item, child, lines, name)
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _collect(root: yaml.Node, lines: dict[Path, int], name: str) -> None:
+    """The line of every key path; each node is visited once, so aliases are not expanded."""
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, Path]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if len(path) > MAX_DEPTH:
+            raise ConfigError(
+                f"the YAML is nested more than {MAX_DEPTH} levels deep",
+                where=f"{name}:{node.start_mark.line + 1}",
+            )
+        lines.setdefault(path, node.start_mark.line + 1)
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            keys: set[str] = set()
+            for key, value in node.value:
+                text = str(key.value)
+                child = (*path, text)
+                if text in keys:
+                    # YAML keeps the last of two equal keys without a word; that hides mistakes.
+                    raise ConfigError(
+                        f"{dotted(child)} appears twice (first on line {lines[child]})",
+                        where=f"{name}:{key.start_mark.line + 1}",
+                        hint="keep one of them",
+                    )
+                keys.add(text)
+                lines[child] = key.start_mark.line + 1
+                stack.append((value, child))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                child = (*path, index)
+                lines[child] = item.start_mark.line + 1
+                stack.append((item, child))
 
 
 def dotted(path: Sequence[str | int]) -> str:

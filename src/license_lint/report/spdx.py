@@ -261,8 +261,11 @@ class Entry:
 
     @property
     def hub_url(self) -> str | None:
-        """The repository's page on the Hub."""
-        if not self.on_hub:
+        """The repository's page on the Hub; None when the name is not a valid Hub id.
+
+        Unresolved base models keep the name a card gave them, which may be anything.
+        """
+        if not self.on_hub or not _valid_hub_id(self.name):
             return None
         prefix = "datasets/" if self.kind == "dataset" else ""
         return f"{HUB_URL}/{prefix}{self.name}"
@@ -638,3 +641,14 @@ def render(report: Report, style: Styler) -> str:
     del style
     document = build_document(report, load_catalog())
     return json.dumps(_to_dict(document), indent=2, ensure_ascii=False) + "\n"
+
+
+def _valid_hub_id(name: str) -> bool:
+    from ..errors import InvalidReferenceError
+    from ..hub import validate_repo_id
+
+    try:
+        validate_repo_id(name)
+    except InvalidReferenceError:
+        return False
+    return True
