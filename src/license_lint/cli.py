@@ -237,16 +237,22 @@ def card_command(opts: CommonOptions, models: tuple[str, ...]) -> int:
     return EXIT_OK
 
 
-@cli.command("check")
-@click.argument("models", nargs=-1, required=True, metavar="MODEL...")
-@click.option("--rules", "rules_file", metavar="FILE", help="Rules file (default: discovered).")
-@click.option(
+_RULES_OPTION = click.option(
+    "--rules", "rules_file", metavar="FILE", help="Rules file (default: discovered)."
+)
+_FAIL_ON_OPTION = click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "info"]),
     default="error",
     show_default=True,
     help="Lowest severity that fails a model.",
 )
+
+
+@cli.command("check")
+@click.argument("models", nargs=-1, required=True, metavar="MODEL...")
+@_RULES_OPTION
+@_FAIL_ON_OPTION
 @click.option(
     "--no-lineage", is_flag=True, help="Check only each model's own card, not its base models."
 )
@@ -386,14 +392,8 @@ def _inventory_options(command: Callable[..., int]) -> Callable[..., int]:
         click.option(
             "--scan", "scan_path", metavar="PATH", help="Model ids used in a code base (file:line)."
         ),
-        click.option("--rules", "rules_file", metavar="FILE", help="Rules file."),
-        click.option(
-            "--fail-on",
-            type=click.Choice(["error", "warning", "info"]),
-            default="error",
-            show_default=True,
-            help="Lowest severity that fails a model.",
-        ),
+        _RULES_OPTION,
+        _FAIL_ON_OPTION,
         click.option("--no-lineage", is_flag=True, help="Do not walk base models."),
     ]
     for option in reversed(options):
@@ -524,14 +524,8 @@ def lock_command(opts: CommonOptions, **inventory: Any) -> int:
 @cli.command("lint")
 @click.argument("path", default=".", required=False)
 @click.option("--name", metavar="NAME", help="The model's name on the Hub (default: folder name).")
-@click.option("--rules", "rules_file", metavar="FILE", help="Rules file.")
-@click.option(
-    "--fail-on",
-    type=click.Choice(["error", "warning", "info"]),
-    default="error",
-    show_default=True,
-    help="Lowest severity that fails.",
-)
+@_RULES_OPTION
+@_FAIL_ON_OPTION
 @click.option("--no-lineage", is_flag=True, help="Do not fetch the base models from the Hub.")
 @common_options(formats=REPORT_FORMATS)
 def lint_command(
