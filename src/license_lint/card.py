@@ -55,11 +55,14 @@ CARD_KEYS = frozenset(
 )
 # A line at column 0 that starts a top-level key (plain or quoted), not a comment or list item.
 _TOP_KEY = re.compile(
-    r"""^(?P<key>"[^"\n]*"|'[^'\n]*'|[^\s:#'"\-?{\[!&*|>%@`][^:\n]*?)[ \t]*:(?:[ \t]|$)""",
+    r"""^(?P<key>"[^"\n]*"|'[^'\n]*'|[^\s:#'"\-?{\[!&*|>%@`][^:\n]*?)[ \t]*:(?:[ \t\r]|$)""",
     re.MULTILINE,
 )
 
-_DOCUMENT_END = re.compile(r"^\.\.\.[ \t]*$", re.MULTILINE)
+# Document markers, directives and complex keys (`? key`) at column 0: a block with one is
+# composed whole, so that a second document (which the Hub refuses) is reported and a complex
+# key is not lost with the section before it.
+_DOCUMENT_MARKER = re.compile(r"^(?:(?:\.\.\.|---)(?=[ \t\r]|$)|[%?])", re.MULTILINE)
 
 HUB_HOSTS = frozenset({"huggingface.co", "www.huggingface.co", "hf.co"})
 RELATIONS = frozenset({"finetune", "adapter", "quantized", "merge"})
@@ -188,9 +191,9 @@ def _top_sections(body: str) -> list[str] | None:
     if _CParser is None or "&" in body or body.lstrip().startswith(("{", "?", "[")):
         return None
     starts = [key.start() for key in _TOP_KEY.finditer(body)]
-    # Content before the first key, or a document end marker, makes sections that are valid
-    # alone invalid together: such a block is composed whole.
-    if not starts or _has_content(body[: starts[0]]) or _DOCUMENT_END.search(body):
+    # Content before the first key, or a document marker, makes sections that are valid alone
+    # invalid together: such a block is composed whole.
+    if not starts or _has_content(body[: starts[0]]) or _DOCUMENT_MARKER.search(body):
         return None
     bounds = [0, *starts, len(body)]
     return [body[a:b] for a, b in itertools.pairwise(bounds) if b > a]
