@@ -241,7 +241,12 @@ def _scalar_text(value: Any) -> str | None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value).strip() or None
+    return valid_text(str(value)).strip() or None
+
+
+def valid_text(text: str) -> str:
+    """Text that can be written as UTF-8: a lone surrogate (valid in JSON) becomes '?'."""
+    return text.encode("utf-8", "replace").decode("utf-8") if not text.isascii() else text
 
 
 def declaration_from(
@@ -419,7 +424,7 @@ def card_from_api(ref: ModelRef, info: Mapping[str, Any], readme: str | None = N
     """A card from a Hub API answer; README text, when given, supplies line numbers or metadata."""
     repo_id = _scalar_text(info.get("id")) or ref.repo_id
     files = tuple(
-        s["rfilename"]
+        valid_text(s["rfilename"])
         for s in _list(info.get("siblings"))
         if isinstance(s, dict) and isinstance(s.get("rfilename"), str)
     )

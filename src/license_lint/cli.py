@@ -169,6 +169,10 @@ def write_output(text: str, output: str) -> None:
     import tempfile
     from pathlib import Path
 
+    from .card import valid_text
+
+    text = valid_text(text)
+
     if output == "-":
         click.echo(text, nl=False)
         return
