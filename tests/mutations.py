@@ -88,6 +88,18 @@ WRONG_TYPE_YAML = (
     "a: b: c",
 )
 
+# Explicit core-schema tags on values they cannot construct: PyYAML's constructors raise
+# KeyError, ValueError or AttributeError here, not a YAMLError.
+INVALID_TAGGED_YAML = (
+    "!!bool mit",
+    "!!bool ''",
+    "!!int abc",
+    "!!float x",
+    "!!timestamp x",
+    "!!timestamp 2024-13-45",
+    "!<tag:yaml.org,2002:bool> mit",
+)
+
 
 @dataclass(frozen=True)
 class Mutation:

@@ -51,8 +51,9 @@ from license_lint.card import (  # noqa: E402
 )
 from license_lint.catalog import load_catalog  # noqa: E402
 from license_lint.codes import DEFAULT_SEVERITY  # noqa: E402
-from license_lint.errors import ConfigError  # noqa: E402
+from license_lint.errors import ConfigError, InvalidReferenceError  # noqa: E402
 from license_lint.evaluate import evaluate, verdict  # noqa: E402
+from license_lint.hub import validate_repo_id  # noqa: E402
 from license_lint.inherit import effective_license, lineage_findings  # noqa: E402
 from license_lint.lineage import find_cycles  # noqa: E402
 from license_lint.local import MAX_README_BYTES, read_local  # noqa: E402
@@ -75,6 +76,7 @@ from license_lint.textstyle import Styler  # noqa: E402
 from license_lint.yamlsource import parse_yaml  # noqa: E402
 from mutations import (  # noqa: E402
     FUZZED_KEYS,
+    INVALID_TAGGED_YAML,
     LICENSE_KEYS,
     VALID_RULES,
     WRONG_TYPE_YAML,
@@ -364,10 +366,10 @@ cuts = st.none() | positions
 corpus_cards = st.sampled_from(CARD_PATHS or [Path("absent")])
 
 hex40 = st.text(alphabet="0123456789abcdef", min_size=40, max_size=40)
-repo_ids = st.one_of(
-    st.sampled_from(["acme/model", "meta-llama/Llama-3.1-8B", "google/gemma-2-9b", "bert-base"]),
-    hostile_text,
+hub_ids = st.sampled_from(
+    ["acme/model", "meta-llama/Llama-3.1-8B", "google/gemma-2-9b", "bert-base", "a/b.c_d-1"]
 )
+repo_ids = hub_ids | hostile_text
 
 
 @functools.cache
@@ -631,6 +633,13 @@ def test_a_crlf_card_keeps_a_key_whose_value_starts_on_the_next_line() -> None:
 
 def test_a_complex_key_is_read() -> None:
     assert read_front_matter("---\nwidget: 1\n? license\n: mit\n---\n").data == {"license": "mit"}
+
+
+def test_invalid_tagged_values_in_a_card() -> None:
+    for key in FUZZED_KEYS:
+        for value in INVALID_TAGGED_YAML:
+            card = check_readme(set_key("---\nlicense: mit\n---\n", key, value))
+            assert [f.code for f in card.findings] == ["card-invalid"], (key, value)
 
 
 # ---------------------------------------------------------------- cards: generated input
@@ -977,6 +986,13 @@ def test_billion_laughs_in_rules_stays_small() -> None:
     assert len(document.lines) < 1000
 
 
+def test_invalid_tagged_values_in_rules() -> None:
+    for value in INVALID_TAGGED_YAML:
+        for text in (f"version: 1\norganization:\n  name: {value}\n", f"{value}: 1\n"):
+            with pytest.raises(ConfigError):
+                parse_rules(text, "r.yaml", catalog())
+
+
 def test_python_tags_in_rules_with_every_key(tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
     payload = code_execution_payloads(marker)[0]
@@ -1006,30 +1022,52 @@ hostile_findings = st.builds(
 )
 
 
-hostile_card_data = st.fixed_dictionaries(
-    {},
-    optional={
-        "license": st.one_of(licenses, st.lists(licenses, max_size=3)),
-        "license_name": hostile_text | licenses,
-        "license_link": hostile_text | st.sampled_from(["LICENSE", "https://x.example/l"]),
-        "base_model": st.one_of(repo_ids, st.lists(repo_ids, max_size=3)),
-        "base_model_relation": st.sampled_from(sorted(RELATIONS)) | hostile_text,
-        "datasets": st.lists(repo_ids, max_size=2),
-        "tags": st.lists(hostile_text, max_size=3),
-        "extra_gated_prompt": hostile_text,
-        "pipeline_tag": pipelines,
-    },
+def card_data(text: st.SearchStrategy[str]) -> st.SearchStrategy[dict[str, Any]]:
+    """Card metadata with `text` in every free-text value."""
+    ids = st.one_of(repo_ids, text)
+    return st.fixed_dictionaries(
+        {},
+        optional={
+            "license": st.one_of(licenses | text, st.lists(licenses | text, max_size=3)),
+            "license_name": text | licenses,
+            "license_link": text | st.sampled_from(["LICENSE", "https://x.example/l"]),
+            "base_model": st.one_of(ids, st.lists(ids, max_size=3)),
+            "base_model_relation": st.sampled_from(sorted(RELATIONS)) | text,
+            "datasets": st.lists(ids, max_size=2),
+            "tags": st.lists(text, max_size=3),
+            "extra_gated_prompt": text | st.just("Llama 3.1 Community License Agreement"),
+            "pipeline_tag": pipelines | text,
+        },
+    )
+
+
+# A README is decoded text; an API answer is JSON, whose strings can hold lone surrogates.
+hostile_card_data = card_data(hostile_text)
+hostile_api_card_data = card_data(json_text)
+# File names: a local folder's come from os.walk, where an undecodable name keeps its bytes as
+# surrogates (U+DC80..U+DCFF); an API answer's are JSON strings.
+local_files = st.lists(
+    st.sampled_from(["LICENSE", "NOTICE", "README.md", "LICENSE\udcff", "\udce9t\udce9"])
+    | hostile_text,
+    max_size=3,
 )
-card_files = st.lists(
-    st.sampled_from(["LICENSE", "NOTICE", "README.md"]) | hostile_text, max_size=3
-)
-gated_values = st.sampled_from([False, True, "auto", "manual"]) | hostile_text
+api_files = st.lists(st.sampled_from(["LICENSE", "NOTICE", "README.md"]) | json_text, max_size=3)
+gated_values = st.sampled_from([False, True, "auto", "manual"]) | json_text
+
+
+def is_hub_id(name: str) -> bool:
+    try:
+        validate_repo_id(name)
+    except InvalidReferenceError:
+        return False
+    return True
 
 
 @st.composite
 def hostile_cards(draw: st.DrawFn, ref: ModelRef) -> Card:
-    data = draw(hostile_card_data)
-    files = draw(card_files)
+    local = ref.path is not None
+    data = draw(hostile_card_data if local else hostile_api_card_data)
+    files = draw(local_files if local else api_files)
     if ref.path is not None:
         text = "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True) + "---\n"
         return card_from_readme(
@@ -1060,7 +1098,8 @@ def hostile_lineage(draw: st.DrawFn, card: Card) -> Lineage:
                 edges.append(LineageEdge(name, base.repo_id, base.relation, base.source))
                 if base.repo_id in nodes:
                     continue
-                if draw(st.booleans()):
+                # The walker validates an id before fetching it: a bad one is a problem node.
+                if is_hub_id(base.repo_id) and draw(st.booleans()):
                     parent = draw(hostile_cards(ModelRef(repo_id=base.repo_id)))
                     license = normalize(parent.declaration, catalog())
                     nodes[base.repo_id] = LineageNode(base.repo_id, depth, parent, license)
@@ -1071,7 +1110,7 @@ def hostile_lineage(draw: st.DrawFn, card: Card) -> Lineage:
         level = following
     datasets = []
     for name in card.datasets:
-        if draw(st.booleans()):
+        if is_hub_id(name) and draw(st.booleans()):
             dataset = draw(hostile_cards(ModelRef(repo_id=name, kind="dataset")))
             datasets.append(
                 LineageNode(name, 1, dataset, normalize(dataset.declaration, catalog()))
@@ -1090,16 +1129,21 @@ def hostile_lineage(draw: st.DrawFn, card: Card) -> Lineage:
 
 @st.composite
 def hostile_results(draw: st.DrawFn, rules: Rules) -> ModelResult:
+    failed = draw(st.integers(0, 5)) == 0
     if draw(st.booleans()):
         ref = ModelRef(path=draw(hostile_text) or ".")
     else:
-        ref = ModelRef(repo_id=draw(repo_ids), revision=draw(st.none() | st.just("main")))
-    if draw(st.integers(0, 5)) == 0:
+        # A Hub id is validated before any request: only a model that failed can have a bad one.
+        ids = repo_ids if failed else hub_ids
+        ref = ModelRef(repo_id=draw(ids), revision=draw(st.none() | st.just("main")))
+    if failed:
         return ModelResult(ref=ref, verdict="error", error=draw(hostile_text))
     card = draw(hostile_cards(ref))
     identity = None
-    if card.files and draw(st.booleans()):
-        identity = (card.files[0], draw(catalog_ids), "high")
+    if draw(st.booleans()):
+        # pipeline.license_file_identity reads the file license_link names, or a root LICENSE.
+        paths = [p for p in (card.declaration.link_file, "LICENSE", "LICENSE.md") if p]
+        identity = (draw(st.sampled_from(paths)), draw(catalog_ids), "high")
     license = normalize(
         card.declaration, catalog(), readme_path=card.readme_path, license_file=identity
     )

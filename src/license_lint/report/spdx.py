@@ -282,6 +282,8 @@ class Entry:
         """`pkg:huggingface/<owner>/<name>@<sha>` (the purl type covers models only)."""
         if self.kind != "model" or not self.on_hub or not self.sha:
             return None
+        if not _valid_hub_id(self.name):
+            return None  # a name a card or a mirror made up: no package URL to give
         path = "/".join(quote(part, safe="") for part in self.name.split("/"))
         return f"pkg:huggingface/{path}@{self.sha.lower()}"
 
