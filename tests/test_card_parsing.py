@@ -262,3 +262,13 @@ def test_card_from_readme_local() -> None:
     assert card.declaration.values == ("other",)
     assert card.declaration.license_name == "mrl"
     assert card.has_metadata
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["!!int ''", "!!float ''", "!!bool ''", "!!int _", "!!timestamp x", "!!float .", "!!int 0x"],
+)
+def test_tags_that_do_not_fit_their_value_are_card_invalid(value: str) -> None:
+    front = read_front_matter(f"---\nlicense: {value}\n---\n")
+    assert front.data is None
+    assert front.error is not None and front.error_line == 2

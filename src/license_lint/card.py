@@ -107,7 +107,15 @@ def read_front_matter(text: str) -> FrontMatter:
         return FrontMatter(
             found=True, error=_yaml_problem(exc), error_line=_error_line(exc, body, first_line)
         )
-    except (yaml.YAMLError, RecursionError, ValueError, TypeError, KeyError, AttributeError) as exc:
+    except (
+        yaml.YAMLError,
+        RecursionError,
+        ValueError,
+        TypeError,
+        LookupError,
+        AttributeError,
+        ArithmeticError,
+    ) as exc:
         return FrontMatter(found=True, error=f"invalid YAML: {exc}", error_line=first_line)
     if data is None:
         # Metadata with none of the card keys is still metadata (the Hub shows it).

@@ -71,7 +71,7 @@ def parse_yaml(text: str, name: str) -> YamlDocument:
         raise ConfigError(f"invalid YAML: {exc}", where=name) from None
     except RecursionError:
         raise ConfigError("the YAML is nested too deeply", where=name) from None
-    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+    except (LookupError, ValueError, TypeError, AttributeError, ArithmeticError) as exc:
         # A tag that does not fit its value (`!!bool` on a mapping, `!!int abc`).
         raise ConfigError(f"invalid YAML value: {exc}", where=name) from None
     finally:
