@@ -579,16 +579,23 @@ def _assert_same_as_full_parse(text: str) -> None:
         return
     loader = card_module._Loader(body)
     try:
-        expected = loader.get_single_data()
-    except (yaml.constructor.ConstructorError, yaml.composer.ComposerError) as exc:
-        # Sections other than the card keys are checked for syntax only: their tags are never
-        # constructed and their aliases never resolved. Two documents in one block are an error.
-        if "single document" in str(exc):
+        try:
+            node = loader.get_single_node()
+        except yaml.composer.ComposerError as exc:
+            # Sections other than the card keys are checked for syntax only: their aliases are
+            # never resolved. Two documents in one block are an error.
+            if "single document" in str(exc):
+                assert front.error is not None
+            return
+        except (yaml.YAMLError, RecursionError, ValueError, TypeError):
             assert front.error is not None
-        return
-    except (yaml.YAMLError, RecursionError, ValueError, TypeError):
-        assert front.error is not None
-        return
+            return
+        try:
+            expected = loader.construct_document(node) if node is not None else None
+        except Exception:
+            # Nor are their tags constructed; PyYAML's constructors raise YAMLError, KeyError,
+            # ValueError, IndexError or AttributeError for a tag that does not fit its value.
+            return
     finally:
         loader.dispose()
     if expected is None:
@@ -640,6 +647,21 @@ def test_invalid_tagged_values_in_a_card() -> None:
         for value in INVALID_TAGGED_YAML:
             card = check_readme(set_key("---\nlicense: mit\n---\n", key, value))
             assert [f.code for f in card.findings] == ["card-invalid"], (key, value)
+
+
+def test_a_block_is_split_only_where_every_part_is_valid() -> None:
+    """A key-like line inside a quote or a flow list never splits the block."""
+    # Read section by section, the second `license:` line would look like a key of its own.
+    text = "---\nlicense: 'x\ny: z\"\nlicense: mit\nz'\n---\n"
+    assert read_front_matter(text).data == {"license": 'x y: z" license: mit z'}
+    for text in (
+        # A full parse: "did not find expected ',' or ']'" on line 3.
+        '---\nlicense: [a,\ny: z"\nlicense: mit\nb]\n---\n',
+        # A full parse: "did not find expected key" on line 2 (a BOM is allowed only first).
+        "---\nlicense: mit\n\ufeffx: 1\n---\n",
+    ):
+        front = read_front_matter(text)
+        assert front.error is not None and front.data is None, text
 
 
 # ---------------------------------------------------------------- cards: generated input

@@ -63,6 +63,8 @@ _TOP_KEY = re.compile(
 # composed whole, so that a second document (which the Hub refuses) is reported and a complex
 # key is not lost with the section before it.
 _DOCUMENT_MARKER = re.compile(r"^(?:(?:\.\.\.|---)(?=[ \t\r]|$)|[%?])", re.MULTILINE)
+# What opens a construct that can run over a column-0 line: a quoted scalar or a flow collection.
+_OPENERS = re.compile(r"[\"'\[{]")
 
 HUB_HOSTS = frozenset({"huggingface.co", "www.huggingface.co", "hf.co"})
 RELATIONS = frozenset({"finetune", "adapter", "quantized", "merge"})
@@ -173,11 +175,14 @@ def _compose_light(body: str) -> tuple[yaml.Node | None, Any]:
     if all(kept):
         return _compose(body)
     try:
-        # Each section left out must be valid YAML on its own. A column-0 line inside a quoted
-        # scalar that only looks like a key leaves the section before it unterminated, so a
-        # wrong split shows up here instead of as a wrong value.
-        for section, keep in zip(sections, kept, strict=True):
-            if not keep:
+        # The whole block must be valid (the Hub refuses it otherwise). A column-0 line that
+        # looks like a key can still sit inside a quoted scalar or a flow collection opened
+        # further up, which leaves the section holding the opener unterminated on its own; only
+        # those constructs span such lines, so only sections with an opener are checked alone.
+        # libyaml checks syntax in C without building anything: a fraction of composing.
+        _check_syntax(body)
+        for section in sections:
+            if _OPENERS.search(section):
                 _check_syntax(section)
     except yaml.YAMLError:
         return _compose(body)
