@@ -32,7 +32,8 @@ _CParser: Any = getattr(getattr(yaml, "_yaml", None), "CParser", None)
 
 # The top-level keys a card is read for. Other sections (evaluation results, widget examples,
 # long descriptions) can be hundreds of kilobytes and never bear on licensing: their syntax is
-# checked, but no objects are built for them.
+# checked, but no objects are built for them (unless they hold what may be a tag or an alias,
+# which could make the whole block invalid).
 CARD_KEYS = frozenset(
     {
         "license",
@@ -63,6 +64,8 @@ _TOP_KEY = re.compile(
 # composed whole, so that a second document (which the Hub refuses) is reported and a complex
 # key is not lost with the section before it.
 _DOCUMENT_MARKER = re.compile(r"^(?:(?:\.\.\.|---)(?=[ \t\r]|$)|[%?])", re.MULTILINE)
+# A `!` or `*` where a node can start: a tag or an alias (or prose that only looks like one).
+_TAG_OR_ALIAS = re.compile(r"(?<![^\s\[{,])[!*]")
 # What opens a construct that can run over a column-0 line: a quoted scalar or a flow collection.
 _OPENERS = re.compile(r"[\"'\[{]")
 
@@ -198,10 +201,20 @@ def _compose_light(body: str) -> tuple[yaml.Node | None, Any]:
 def _top_sections(body: str) -> list[str] | None:
     """The block cut at each top-level key (the text before the first key included).
 
-    None when the block should be composed whole: no libyaml, anchors, a flow mapping or
-    complex keys at the top, or no key at all.
+    None when the block should be composed whole: no libyaml, anchors, what may be a tag or
+    an alias, a byte order mark, a flow mapping or complex keys at the top, or no key at all.
     """
-    if _CParser is None or "&" in body or body.lstrip().startswith(("{", "?", "[")):
+    # A tag that does not fit its value, or an alias with no anchor, makes the Hub's full
+    # parse fail wherever it is, so sections holding one cannot be left out unbuilt (the
+    # substring test first: the pattern alone costs a tenth of all parsing). libyaml
+    # counts a byte order mark inside the block as a column: the line is not at column 0.
+    if (
+        _CParser is None
+        or "&" in body
+        or "\ufeff" in body
+        or (("!" in body or "*" in body) and _TAG_OR_ALIAS.search(body))
+        or body.lstrip().startswith(("{", "?", "["))
+    ):
         return None
     starts = [key.start() for key in _TOP_KEY.finditer(body)]
     # Content before the first key, or a document marker, makes sections that are valid alone
