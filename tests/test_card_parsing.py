@@ -272,3 +272,38 @@ def test_tags_that_do_not_fit_their_value_are_card_invalid(value: str) -> None:
     front = read_front_matter(f"---\nlicense: {value}\n---\n")
     assert front.data is None
     assert front.error is not None and front.error_line == 2
+
+
+def test_a_card_key_written_twice_is_card_invalid_at_the_second() -> None:
+    """PyYAML would keep `mit` silently; two licenses in one card must not become one."""
+    front = read_front_matter("---\nlicense: cc-by-nc-4.0\nwidget: x\nlicense: mit\n---\n")
+    assert front.data is None and front.error_line == 4
+    assert front.error is not None and "'license' is written twice" in front.error
+    # A key given beside a `<<` merge overrides it (YAML's rule): not a duplicate.
+    assert parse("---\n<<: {license: mit}\nlicense: apache-2.0\n---\n") == {
+        "license": "apache-2.0"
+    }
+    # Other keys written twice are not the card's concern.
+    assert parse("---\nwidget: 1\nlicense: mit\nwidget: 2\n---\n") == {"license": "mit"}
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "expected"),
+    [
+        ('"licen\\x73e": cc-by-nc-4.0\nlicenses: mit', {"license": "cc-by-nc-4.0"}),
+        ('license: mit\n"base\\u005fmodel": o/nc', {"base_model": "o/nc"}),
+        ("license: mit\n<<: {base_model: o/nc}", {"base_model": "o/nc"}),
+        ("<<: [{license: cc-by-nc-4.0}]\nlicenses: mit", {"license": "cc-by-nc-4.0"}),
+    ],
+)
+def test_keys_that_need_decoding_are_read(yaml_text: str, expected: dict[str, str]) -> None:
+    """An escaped or merged card key is read as the Hub's parser reads it, beside other keys."""
+    data = parse(f"---\n{yaml_text}\nwidget: [x]\nmodel-index: y\n---\n")
+    assert expected.items() <= data.items()
+
+
+def test_nested_items_are_kept_as_text_not_dropped() -> None:
+    """`[mit, [cc-by-nc-4.0]]` is mit plus something unknown; a parent that is a mapping stays."""
+    data = parse("---\nlicense: [mit, [cc-by-nc-4.0]]\nbase_model: [{id: o/nc}]\n---\n")
+    assert declaration_from(data, {}, "o/n").values == ("mit", "['cc-by-nc-4.0']")
+    assert [b.repo_id for b in base_models_from(data)] == ["{'id': 'o/nc'}"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import reprlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,10 +65,15 @@ _TOP_KEY = re.compile(
 # composed whole, so that a second document (which the Hub refuses) is reported and a complex
 # key is not lost with the section before it.
 _DOCUMENT_MARKER = re.compile(r"^(?:(?:\.\.\.|---)(?=[ \t\r]|$)|[%?])", re.MULTILINE)
+_LONE_CR = re.compile(r"\r(?!\n)")
 # A `!` or `*` where a node can start: a tag or an alias (or prose that only looks like one).
 _TAG_OR_ALIAS = re.compile(r"(?<![^\s\[{,])[!*]")
-# What opens a construct that can run over a column-0 line: a quoted scalar or a flow collection.
-_OPENERS = re.compile(r"[\"'\[{]")
+
+# Bounded: a nested value can be an alias bomb, which a full repr would expand.
+_SHORT_REPR = reprlib.Repr()
+_SHORT_REPR.maxlevel, _SHORT_REPR.maxlist, _SHORT_REPR.maxdict = 2, 4, 4
+_SHORT_REPR.maxstring = _SHORT_REPR.maxother = 60
+_SHORT_REPR_CHARS = 80
 
 HUB_HOSTS = frozenset({"huggingface.co", "www.huggingface.co", "hf.co"})
 RELATIONS = frozenset({"finetune", "adapter", "quantized", "merge"})
@@ -88,6 +94,10 @@ class FrontMatter:
     key_lines: dict[str, int] = field(default_factory=dict)
     error: str | None = None
     error_line: int | None = None
+
+
+class DuplicateCardKeyError(yaml.constructor.ConstructorError):
+    """A card key given twice in one front matter (PyYAML would keep the last silently)."""
 
 
 def read_front_matter(text: str) -> FrontMatter:
@@ -159,9 +169,29 @@ def _compose(body: str) -> tuple[yaml.Node | None, Any]:
     loader = _Loader(body)
     try:
         node = loader.get_single_node()
+        if isinstance(node, yaml.MappingNode):
+            _refuse_duplicate_card_keys(node)
         return node, loader.construct_document(node) if node is not None else None
     finally:
         loader.dispose()
+
+
+def _refuse_duplicate_card_keys(node: yaml.MappingNode) -> None:
+    """Raise when a card key is written twice: which value the author meant is unknowable."""
+    # PyYAML keeps the last value silently; two licenses in one card must not become one.
+    # Checked before construction, so a key given explicitly beside a `<<` merge is not one.
+    seen: dict[str, yaml.Node] = {}
+    for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.value not in CARD_KEYS:
+            continue
+        first = seen.setdefault(key_node.value, key_node)
+        if first is not key_node:
+            raise DuplicateCardKeyError(
+                None,
+                first.start_mark,
+                f"the key '{key_node.value}' is written twice, so which value applies is unclear",
+                key_node.start_mark,
+            )
 
 
 def _has_content(body: str) -> bool:
@@ -178,15 +208,14 @@ def _compose_light(body: str) -> tuple[yaml.Node | None, Any]:
     if all(kept):
         return _compose(body)
     try:
-        # The whole block must be valid (the Hub refuses it otherwise). A column-0 line that
-        # looks like a key can still sit inside a quoted scalar or a flow collection opened
-        # further up, which leaves the section holding the opener unterminated on its own; only
-        # those constructs span such lines, so only sections with an opener are checked alone.
-        # libyaml checks syntax in C without building anything: a fraction of composing.
-        _check_syntax(body)
+        # Every section must be valid YAML on its own. A column-0 line that only looks like a
+        # key, inside a quoted scalar or a flow collection opened further up, leaves the section
+        # holding the opener unterminated; and sections that are each a valid mapping at
+        # column 0 (no markers, directives, anchors or byte order marks: see _top_sections) are
+        # valid together, so the block as a whole is valid too. libyaml checks syntax in C
+        # without building anything: a fraction of composing.
         for section in sections:
-            if _OPENERS.search(section):
-                _check_syntax(section)
+            _check_syntax(section)
     except yaml.YAMLError:
         return _compose(body)
     light = "".join(
@@ -202,7 +231,8 @@ def _top_sections(body: str) -> list[str] | None:
     """The block cut at each top-level key (the text before the first key included).
 
     None when the block should be composed whole: no libyaml, anchors, what may be a tag or
-    an alias, a byte order mark, a flow mapping or complex keys at the top, or no key at all.
+    an alias, a byte order mark, line breaks other than LF and CRLF, a flow mapping or complex
+    keys at the top, a key that needs decoding, or no key at all.
     """
     # A tag that does not fit its value, or an alias with no anchor, makes the Hub's full
     # parse fail wherever it is, so sections holding one cannot be left out unbuilt (the
@@ -212,11 +242,17 @@ def _top_sections(body: str) -> list[str] | None:
         _CParser is None
         or "&" in body
         or "\ufeff" in body
+        or _other_line_breaks(body)
         or (("!" in body or "*" in body) and _TAG_OR_ALIAS.search(body))
         or body.lstrip().startswith(("{", "?", "["))
     ):
         return None
-    starts = [key.start() for key in _TOP_KEY.finditer(body)]
+    keys = list(_TOP_KEY.finditer(body))
+    # A key whose text is not its name (escapes in double quotes, a `<<` merge) cannot be
+    # told apart from the card keys by its text.
+    if any(_encoded_key(k.group("key")) for k in keys):
+        return None
+    starts = [key.start() for key in keys]
     # Content before the first key, or a document marker, makes sections that are valid alone
     # invalid together: such a block is composed whole.
     if not starts or _has_content(body[: starts[0]]) or _DOCUMENT_MARKER.search(body):
@@ -225,12 +261,29 @@ def _top_sections(body: str) -> list[str] | None:
     return [body[a:b] for a, b in itertools.pairwise(bounds) if b > a]
 
 
+def _encoded_key(key: str) -> bool:
+    return key.rstrip() == "<<" or (key.startswith('"') and "\\" in key)
+
+
+def _other_line_breaks(body: str) -> bool:
+    """True when the block breaks lines with more than LF and CRLF, which YAML also counts."""
+    # A lone CR, NEL, LS or PS starts a line for libyaml but not for the patterns above.
+    return (
+        ("\r" in body and _LONE_CR.search(body) is not None)
+        or "\x85" in body
+        or "\u2028" in body
+        or "\u2029" in body
+    )
+
+
 def _section_key(section: str) -> str | None:
     found = _TOP_KEY.match(section)
     return found.group("key").strip("'\"") if found else None
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+    if isinstance(exc, DuplicateCardKeyError):
+        return str(exc.problem)
     parts = [p for p in (exc.context, exc.problem) if p]
     return "invalid YAML: " + (", ".join(parts) if parts else "cannot be parsed")
 
@@ -281,8 +334,10 @@ def declaration_from(
     """What the card declares about its license, values kept as written."""
     key = _license_key(metadata)
     raw = metadata.get(key) if key else None
-    items: Iterable[Any] = raw if isinstance(raw, list) else [raw]
-    values = tuple(t for t in (_scalar_text(v) for v in items) if t is not None)
+    # A nested item is kept as text (an unknown license); a mapping as the whole value is no
+    # license at all (`license-missing`).
+    found = [_item_text(v) for v in raw] if isinstance(raw, list) else [_scalar_text(raw)]
+    values = tuple(t for t in found if t is not None)
     link = _scalar_text(metadata.get("license_link"))
     prompt = metadata.get("extra_gated_prompt")
     wanted = (
@@ -328,11 +383,21 @@ def link_file(link: str, repo_id: str | None) -> str | None:
     return found.group(1) if found else None
 
 
+def _item_text(value: Any) -> str | None:
+    """A list item as text; a nested list or mapping as a short rendering of itself."""
+    # Kept rather than dropped, so that `[mit, [cc-by-nc-4.0]]` is an unknown license and
+    # `base_model: [{id: x}]` a parent that cannot be read, never silently nothing.
+    if isinstance(value, list | dict):
+        text = valid_text(_SHORT_REPR.repr(value))
+        return text if len(text) <= _SHORT_REPR_CHARS else text[: _SHORT_REPR_CHARS - 1] + "…"
+    return _scalar_text(value)
+
+
 def _string_list(value: Any) -> tuple[str, ...]:
     items: Iterable[Any] = value if isinstance(value, list) else [value]
     out: list[str] = []
     for item in items:
-        text = _scalar_text(item)
+        text = _item_text(item)
         if text and text not in out:
             out.append(text)
     return tuple(out)
