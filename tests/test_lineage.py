@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -102,6 +103,12 @@ def walk(
         lineage = walker.walk(fetcher.card(ModelRef(repo_id=repo_id)))
     codes = {f.code for f in lineage_findings(lineage, catalog, rules)}
     return lineage, codes
+
+
+def effective_and_codes(hub: FakeHub, repo_id: str) -> tuple[str, set[str]]:
+    """The effective license expression of a Hub model and its lineage finding codes."""
+    lineage, codes = walk(hub, repo_id)
+    return effective_license(lineage, load_catalog()).expression, codes
 
 
 def test_three_level_chain(hub: FakeHub) -> None:
@@ -253,7 +260,70 @@ def test_same_family_but_another_kind_of_license_is_a_conflict(hub: FakeHub) -> 
 def test_a_base_offering_a_choice_passes_the_choice_on(hub: FakeHub) -> None:
     hub.add_card("acme-l/dual", card("MIT OR CC-BY-NC-4.0"))
     hub.add_card("acme-l/dual-child", card("mit", "acme-l/dual"))
-    lineage, codes = walk(hub, "acme-l/dual-child")
-    effective = effective_license(lineage, load_catalog())
-    assert effective.expression == "mit AND (cc-by-nc-4.0 OR mit)"
+    expression, codes = effective_and_codes(hub, "acme-l/dual-child")
+    assert expression == "mit AND (cc-by-nc-4.0 OR mit)"
     assert "lineage-conflict" not in codes
+
+
+@pytest.mark.parametrize("operator", ["OR", "or"])
+def test_offering_the_base_license_as_one_option_keeps_its_terms(
+    hub: FakeHub, tmp_path: Path, operator: str
+) -> None:
+    hub.add_card("acme-l/nc-base", card("cc-by-nc-4.0"))
+    hub.add_card("acme-l/nc-or-mit", card(f"mit {operator} cc-by-nc-4.0", "acme-l/nc-base"))
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(RULES)
+    result = run_cli("check", "--no-color", "--rules", str(rules), "acme-l/nc-or-mit")
+    assert result.code == 1, result.out + result.err
+    assert "error commercial-use-forbidden: cc-by-nc-4.0" in result.out
+    assert "error lineage-conflict: the card declares (cc-by-nc-4.0 OR mit)" in result.out
+    assert "(cc-by-nc-4.0 OR mit) (+cc-by-nc-4.0 from base)" in result.out
+    data = json.loads(run_cli("check", "-f", "json", "--rules", str(rules), "acme-l/nc-or-mit").out)
+    (model,) = data["models"]
+    assert model["effective_license"]["expression"] == "(cc-by-nc-4.0 OR mit) AND cc-by-nc-4.0"
+
+
+def test_a_base_license_required_on_every_branch_is_declared(hub: FakeHub) -> None:
+    hub.add_card("acme-l/nc-base", card("cc-by-nc-4.0"))
+    hub.add_card(
+        "acme-l/nc-and-choice", card("(mit OR apache-2.0) AND cc-by-nc-4.0", "acme-l/nc-base")
+    )
+    hub.add_card("acme-l/nc-dual", card("mit OR cc-by-nc-4.0"))
+    hub.add_card("acme-l/same-choice", card("mit OR cc-by-nc-4.0", "acme-l/nc-dual"))
+    expression, codes = effective_and_codes(hub, "acme-l/nc-and-choice")
+    assert expression == "cc-by-nc-4.0 AND (apache-2.0 OR mit)"
+    assert "lineage-conflict" not in codes
+    # Passing on the base's own choice unchanged keeps the choice.
+    expression, codes = effective_and_codes(hub, "acme-l/same-choice")
+    assert expression == "(cc-by-nc-4.0 OR mit)"
+    assert "lineage-conflict" not in codes
+
+
+@pytest.mark.parametrize(
+    "front_matter",
+    [
+        '"base\\u005fmodel": acme-l/nc-base',
+        "<<: {base_model: acme-l/nc-base}",
+        "base_model: [{id: acme-l/nc-base}]",
+    ],
+    ids=["escaped-key", "merge-key", "mapping-item"],
+)
+def test_a_base_the_card_writes_oddly_is_not_lost(
+    hub: FakeHub, tmp_path: Path, front_matter: str
+) -> None:
+    """A parent behind an escaped or merged key is followed; one that is a mapping is reported."""
+    hub.add_card("acme-l/nc-base", card("cc-by-nc-4.0"))
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "README.md").write_text(f"---\nlicense: mit\ntags: [x]\n{front_matter}\n---\n")
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(RULES)
+    result = run_cli("check", "--no-color", "--rules", str(rules), str(folder))
+    if front_matter.startswith("base_model: [{"):
+        # Not a Hub id: kept as a parent that cannot be read, never silently nothing.
+        assert "warning base-unresolved" in result.out, result.out + result.err
+    else:
+        assert result.code == 1, result.out + result.err
+        assert "error lineage-conflict: the card declares mit, but its base acme-l/nc-base" in (
+            result.out
+        )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from .catalog import Catalog, LicensePolicy
 from .codes import DEFAULT_SEVERITY
@@ -62,16 +62,14 @@ def effective_license(lineage: Lineage, catalog: Catalog) -> Normalized:
     root = lineage.nodes[lineage.root]
     own = root.license or Normalized(terms=())
     terms = list(own.terms)
-    have = set(own.ids)
     line = root.card.declaration.lines.get("base_model") if root.card else None
     path = root.card.readme_path if root.card else None
     for node in lineage.ancestors():
         for term in node.license.terms if node.license else ():
             # A base that offers a choice (A OR B) passes the choice on, not both licenses.
             options = tuple(i for i in term.any_of if _inherits(i, catalog))
-            if not options or len(options) < len(term.any_of) or set(options) <= have:
+            if not options or len(options) < len(term.any_of) or _covered(options, terms):
                 continue
-            have |= set(options)
             label = " OR ".join(options)
             terms.append(
                 LicenseTerm(
@@ -82,6 +80,14 @@ def effective_license(lineage: Lineage, catalog: Catalog) -> Normalized:
                 )
             )
     return Normalized(terms=tuple(terms), conflicts=own.conflicts)
+
+
+def _covered(options: tuple[str, ...], terms: Sequence[LicenseTerm]) -> bool:
+    """True when the terms already impose these options: each one alone, or the same choice."""
+    # A license the card only offers (mit OR cc-by-nc-4.0) may be declined for the other one,
+    # so it does not stand for a base's license, which binds whatever the derivative offers.
+    required = {t.any_of[0] for t in terms if len(t.any_of) == 1}
+    return set(options) <= required or any(set(t.any_of) == set(options) for t in terms)
 
 
 def _inherits(license_id: str, catalog: Catalog) -> bool:
@@ -173,7 +179,6 @@ def lineage_findings(lineage: Lineage, catalog: Catalog, rules: Rules) -> list[F
     card_terms = (
         tuple(t for t in root.license.terms if t.evidence.source != "file") if root.license else ()
     )
-    declared = _policies(Normalized(terms=card_terms), catalog)
     _unresolved(lineage, out)
     for cycle in lineage.cycles:
         out.add(
@@ -189,6 +194,7 @@ def lineage_findings(lineage: Lineage, catalog: Catalog, rules: Rules) -> list[F
             hint="raise lineage.max_depth in the rules to follow it",
         )
     reported: set[str] = set()
+    declared = _Declared(card_terms, catalog)
     for node in lineage.ancestors():
         for policy in _single_policies(node.license, catalog):
             if policy.id in reported or not binds_derivatives(policy):
@@ -225,13 +231,45 @@ def _same_family(a: LicensePolicy, b: LicensePolicy) -> bool:
     return a.family == b.family and a.family not in ("permissive", "copyleft", "placeholder")
 
 
+class _Declared:
+    """What a card declares, split into the licenses it requires and the choices it offers."""
+
+    def __init__(self, terms: Sequence[LicenseTerm], catalog: Catalog) -> None:
+        self.terms = tuple(t for t in terms if t.known)
+        self.required = _single_policies(Normalized(terms=self.terms), catalog)
+        self.choices = [
+            [p for p in (catalog.get(i) for i in t.any_of) if p and p.id not in PLACEHOLDERS]
+            for t in self.terms
+            if len(t.any_of) > 1
+        ]
+
+    def text(self) -> str:
+        """The declaration as the messages name it."""
+        if self.choices:
+            return " AND ".join(t.label() for t in self.terms)
+        return ", ".join(p.id for p in self.required)
+
+    def branch_without(self, policy: LicensePolicy) -> list[LicensePolicy]:
+        """The licenses of the branch a licensee would take to avoid `policy` (or its family)."""
+        branch = list(self.required)
+        for options in self.choices:
+            others = [p for p in options if p.id != policy.id]
+            unrelated = [p for p in others if not _same_family(p, policy)]
+            branch += (unrelated or others)[:1]
+        return branch
+
+
 def _against_ancestor(
-    out: _Findings, node: LineageNode, policy: LicensePolicy, declared: list[LicensePolicy]
+    out: _Findings, node: LineageNode, policy: LicensePolicy, card: _Declared
 ) -> None:
-    """The declared license against one binding ancestor license."""
-    if not declared or any(d.id == policy.id for d in declared):
+    """The declared license against one binding ancestor license, on its least bound branch."""
+    if any(d.id == policy.id for d in card.required):
         return
-    ids = ", ".join(d.id for d in declared)
+    # Offering the base's license as one option is not declaring it: the other can be taken.
+    declared = card.branch_without(policy)
+    if not declared:
+        return
+    ids = card.text()
     same_family = [d for d in declared if _same_family(d, policy)]
     stricter = [d for d in same_family if RANK.get(d.category, 3) > RANK.get(policy.category, 3)]
     versions = [d for d in same_family if d.category == policy.category]
@@ -254,19 +292,21 @@ def _against_ancestor(
                 hint=f"declare license: {policy.hub_ids[0] if policy.hub_ids else policy.id}",
             )
         return
+    chosen = " whichever license is chosen" if card.choices else ""
     out.add(
         "lineage-conflict",
         f"the card declares {ids}, but its base {node.repo_id} is under {policy.id} "
-        f"({policy.name}), whose terms bind derivatives; both apply",
+        f"({policy.name}), whose terms bind derivatives{chosen}; both apply",
         policy=policy,
         clause=_binding_clause(policy),
-        hint=f"declare the base's license ({policy.id}) or one that keeps all of its terms",
+        hint=f"declare the base's license ({policy.id}) or one that keeps all of its terms"
+        + (", not as one option of a choice" if card.choices else ""),
     )
     if policy.pass_through == "required" and not any(d.restrictions for d in declared):
         out.add(
             "pass-through-missing",
             f"{policy.id} requires its use restrictions to be passed on to every recipient of a "
-            f"derivative, and {ids} carries none",
+            f"derivative, and {', '.join(d.id for d in declared)} carries none",
             policy=policy,
             clause=_binding_clause(policy),
             hint="include the base license's use restrictions in the derivative's license",

@@ -172,7 +172,8 @@ def _effective(result: ModelResult) -> str:
         return "-"
     text = _e(result.effective.expression)
     if result.license is not None:
-        inherited = [i for i in result.effective.ids if i not in result.license.ids]
+        # Terms, not ids: a base's license binds even when the card offers it as one option.
+        inherited = [t.label() for t in result.effective.terms if t.evidence.source == "base_model"]
         if inherited:
             text += f' <span class="note">(from base: {_e(", ".join(inherited))})</span>'
     return text

@@ -46,7 +46,8 @@ def _effective(result: ModelResult) -> str:
     """The effective license, only when it differs from the declared one."""
     if result.effective is None or result.license is None:
         return ""
-    if result.effective.ids == result.license.ids:
+    # Expressions, not ids: an inherited term may repeat an option the card only offers.
+    if result.effective.expression == result.license.expression:
         return ""
     return result.effective.expression
 

@@ -26,8 +26,10 @@ def _license(result: ModelResult) -> str:
     if result.license is None:
         return "-"
     declared = result.license.expression
-    if result.effective is not None and result.effective.ids != result.license.ids:
-        inherited = [i for i in result.effective.ids if i not in result.license.ids]
+    # Terms, not ids: a base's license binds even when the card offers it as one option.
+    effective = result.effective.terms if result.effective is not None else ()
+    inherited = [t.label() for t in effective if t.evidence.source == "base_model"]
+    if inherited:
         return f"{declared} (+{', '.join(inherited)} from base)"
     return declared
 
