@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +12,7 @@ from license_lint.catalog import load_catalog
 from license_lint.model import LicenseDeclaration
 from license_lint.normalize import normalize
 
-from conftest import CORPUS, needs_corpus
+from conftest import CORPUS, needs_corpus, run_cli
 
 
 def declared(yaml_text: str) -> LicenseDeclaration:
@@ -77,6 +78,37 @@ def test_contradictory_keys_are_reported_and_both_apply() -> None:
     assert result.conflicts[0].kind == "keys"
 
 
+NC_DEED = "https://creativecommons.org/licenses/by-nc/4.0/"
+
+
+def test_license_link_contradicting_license_name_is_reported_and_both_apply() -> None:
+    text = f"license: other\nlicense_name: mit\nlicense_link: {NC_DEED}"
+    result = normalize(declared(text), load_catalog())
+    assert result.ids == ("mit", "cc-by-nc-4.0")
+    (conflict,) = result.conflicts
+    assert conflict.kind == "keys"
+    assert conflict.message.startswith(f"license_name: mit and license_link: {NC_DEED} name")
+    assert "both apply" in conflict.message
+
+
+def test_license_link_agreeing_with_license_name_is_no_conflict() -> None:
+    text = "license: other\nlicense_name: MIT License\nlicense_link: https://opensource.org/licenses/MIT"
+    result = normalize(declared(text), load_catalog())
+    assert (result.ids, result.conflicts) == (("mit",), ())
+
+
+def test_license_link_contradicting_license_name_fails_a_commercial_check(tmp_path: Path) -> None:
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "README.md").write_text(
+        f"---\nlicense: other\nlicense_name: mit\nlicense_link: {NC_DEED}\n---\n"
+    )
+    result = run_cli("check", "--offline", "--no-color", str(folder))
+    assert result.code == 1, result.out + result.err
+    assert "warning license-conflict: license_name: mit and license_link:" in result.out
+    assert "error commercial-use-forbidden: cc-by-nc-4.0" in result.out
+
+
 def test_gating_prompt_names_the_license() -> None:
     text = (
         "license: unknown\nextra_gated_prompt: 'You agree to the [Falcon-180B TII license]"
@@ -130,3 +162,67 @@ def test_corpus_cards_normalize() -> None:
     assert frequent_unknown == {}
     print("statuses", dict(statuses), "placeholders", dict(placeholders))
     print("top unknown", unknown.most_common(20))
+
+
+@pytest.mark.parametrize(
+    ("value", "expression"),
+    [
+        # A license in the place of the exception: the card says nothing checkable.
+        ("mit WITH cc-by-nc-4.0", "mit AND unknown(mit WITH cc-by-nc-4.0)"),
+        ("mit with cc-by-nc-4.0", "mit AND unknown(mit with cc-by-nc-4.0)"),
+        (
+            "(mit WITH acme-extra) AND apache-2.0",
+            "apache-2.0 AND mit AND unknown((mit WITH acme-extra) AND apache-2.0)",
+        ),
+        (
+            "acme-license WITH Classpath-exception-2.0",
+            "unknown(acme-license WITH Classpath-exception-2.0)",
+        ),
+        ("Apache-2.0 WITH LLVM-exception", "apache-2.0"),
+        ("gpl-2.0 with classpath-exception-2.0 or mit", "(gpl-2.0 OR mit)"),
+    ],
+)
+def test_with_expressions(value: str, expression: str) -> None:
+    result = normalize(declared(f"license: {value}"), load_catalog())
+    assert result.expression == expression
+    assert result.status == ("resolved" if "unknown" not in expression else "unknown")
+
+
+def test_a_known_exception_is_kept_as_information() -> None:
+    result = normalize(declared("license: Apache-2.0 WITH LLVM-exception"), load_catalog())
+    (term,) = result.terms
+    assert term.any_of == ("apache-2.0",)
+    assert term.note is not None and "LLVM-exception" in term.note
+
+
+def test_with_a_license_for_an_exception_fails_the_check_without_a_crash(tmp_path: Path) -> None:
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "README.md").write_text("---\nlicense: mit WITH cc-by-nc-4.0\n---\n")
+    result = run_cli("check", "--offline", "--no-color", str(folder))
+    assert result.code == 1, result.out + result.err
+    assert "error license-unknown: license 'mit WITH cc-by-nc-4.0'" in result.out
+    assert "'cc-by-nc-4.0' after WITH is not an SPDX license exception" in result.out
+
+
+@pytest.mark.parametrize(
+    ("text", "ids", "conflict"),
+    [
+        # The card names its license and links to another one: both apply.
+        (f"license: mit\nlicense_link: {NC_DEED}", ("mit", "cc-by-nc-4.0"), True),
+        # A family and a link to one of its members: the link says which member.
+        (f"license: cc\nlicense_link: {NC_DEED}", ("cc", "cc-by-nc-4.0"), False),
+        # The same license by its id and by its link.
+        (f"license: cc-by-nc-4.0\nlicense_link: {NC_DEED}", ("cc-by-nc-4.0",), False),
+        # A link nobody can resolve adds nothing.
+        ("license: mit\nlicense_link: https://example.com/terms", ("mit",), False),
+    ],
+)
+def test_license_link_against_the_license_key(
+    text: str, ids: tuple[str, ...], conflict: bool
+) -> None:
+    result = normalize(declared(text), load_catalog())
+    assert result.ids == ids
+    assert bool(result.conflicts) == conflict
+    if conflict:
+        assert result.conflicts[0].message.startswith(f"license: mit and license_link: {NC_DEED}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from .catalog import Catalog, name_key
@@ -43,13 +44,11 @@ def normalize(
         v.lower() in ("other", "unknown") for v in declaration.values
     )
     fallbacks: list[LicenseTerm] = []
+    link_term: LicenseTerm | None = None
     if needs_fallback:
         # Only a card that names no license itself is searched further (link, gating prompt).
-        found = (
-            name_term,
-            _from_link(declaration, catalog, evidence, license_file),
-            _from_prompt(declaration, catalog, evidence),
-        )
+        link_term = _from_link(declaration, catalog, evidence, license_file)
+        found = (name_term, link_term, _from_prompt(declaration, catalog, evidence))
         fallbacks = [t for t in found if t is not None]
 
     for value in declaration.values:
@@ -85,6 +84,27 @@ def normalize(
                 )
             )
             terms.append(name_term)
+    if link_term is None and named:
+        # A card that names its license can still link to another one.
+        link_term = _from_link(declaration, catalog, evidence, license_file)
+    stated = [t for t in (name_term, *named) if t is not None and t.known]
+    from_link, contradicts = _link_against_card(stated, link_term, catalog)
+    if contradicts:
+        # Like license against license_name: the card does not say which one it means.
+        said = (
+            f"license_name: {declaration.license_name}"
+            if name_term is not None and name_term.known
+            else f"{key}: {', '.join(declaration.values)}"
+        )
+        conflicts.append(
+            Conflict(
+                "keys",
+                f"{said} and license_link: {declaration.license_link} name different "
+                "licenses; both apply, because the card does not say which one the author meant",
+            )
+        )
+    if from_link is not None:
+        terms.append(from_link)
     if license_file is not None and named:
         path, file_id, confidence = license_file
         declared = {i for t in terms for i in t.any_of}
@@ -98,6 +118,30 @@ def normalize(
             )
             terms.append(LicenseTerm((file_id,), Evidence("file", file_id, None, path), HIGH))
     return Normalized(terms=tuple(_dedupe(terms)), conflicts=tuple(conflicts))
+
+
+def _link_against_card(
+    stated: Sequence[LicenseTerm], link_term: LicenseTerm | None, catalog: Catalog
+) -> tuple[LicenseTerm | None, bool]:
+    """What the license_link adds to what the card states, and whether it contradicts it."""
+    if not stated or link_term is None or not link_term.known:
+        return None, False
+    if link_term.evidence.source != "license_link":
+        # A link to a license file of the repository is compared with the card further down.
+        return None, False
+    said = {i for t in stated for i in t.any_of}
+    linked = set(link_term.any_of)
+    if said & linked:
+        return None, False
+    members = {m for i in said for m in getattr(catalog.get(i), "members", ())}
+    if linked & members:
+        # The card names a family and the link says which member: the link is more precise.
+        return link_term, False
+    linked_members = {m for i in linked for m in getattr(catalog.get(i), "members", ())}
+    if said & linked_members:
+        # The link points at a family the card's license belongs to: nothing new.
+        return None, False
+    return link_term, True
 
 
 def _dedupe(terms: Sequence[LicenseTerm]) -> list[LicenseTerm]:
@@ -129,9 +173,9 @@ def _resolve_value(value: str, catalog: Catalog, evidence: Evidence) -> list[Lic
     found = catalog.find_spdx(value) or catalog.find_name(value)
     if found:
         return [LicenseTerm((found,), evidence, HIGH)]
-    groups = _spdx_expression(value, catalog)
-    if groups is not None:
-        return [LicenseTerm(g, evidence, MEDIUM, "read as an SPDX expression") for g in groups]
+    expression = _spdx_expression(value, catalog)
+    if expression is not None:
+        return _expression_terms(expression, evidence)
     return [LicenseTerm((), evidence, LOW, f"'{value}' is not a license the catalog knows")]
 
 
@@ -144,8 +188,49 @@ def _licensing(symbols: tuple[tuple[str, tuple[str, ...]], ...]) -> Any:
     )
 
 
-def _spdx_expression(value: str, catalog: Catalog) -> list[tuple[str, ...]] | None:
-    """An SPDX expression over known ids, as AND-of-OR groups; None if it is not one."""
+@dataclass(frozen=True)
+class _Expression:
+    """An SPDX expression read against the catalog: AND-of-OR groups and its WITH exceptions."""
+
+    groups: tuple[tuple[str, ...], ...]
+    exceptions: tuple[str, ...] = ()
+    not_exceptions: tuple[str, ...] = ()
+
+
+def _expression_terms(expression: _Expression, evidence: Evidence) -> list[LicenseTerm]:
+    """One term per AND group; an unknown exception is an unknown term of its own."""
+    note = "read as an SPDX expression"
+    if expression.exceptions:
+        # An exception only adds permissions to its license, so the license's terms still hold.
+        note += f"; the exception {', '.join(expression.exceptions)} adds permissions, not checked"
+    terms = [LicenseTerm(g, evidence, MEDIUM, note) for g in expression.groups]
+    if expression.not_exceptions:
+        # What follows WITH may add any terms at all; unread, it must not pass silently.
+        quoted = ", ".join(f"'{k}'" for k in expression.not_exceptions)
+        terms.append(
+            LicenseTerm((), evidence, LOW, f"{quoted} after WITH is not an SPDX license exception")
+        )
+    return terms
+
+
+@functools.cache
+def _spdx_exceptions() -> dict[str, str]:
+    """SPDX license exception ids (lower case to as written), from license-expression's index."""
+    import license_expression
+
+    out: dict[str, str] = {}
+    for entry in license_expression.get_license_index():
+        if not entry.get("is_exception"):
+            continue
+        for key in (entry.get("spdx_license_key"), *(entry.get("other_spdx_license_keys") or ())):
+            # LicenseRef- keys are ScanCode's own names, not SPDX exceptions.
+            if key and not key.startswith("LicenseRef-"):
+                out[key.lower()] = key
+    return out
+
+
+def _spdx_expression(value: str, catalog: Catalog) -> _Expression | None:
+    """An SPDX expression over known ids; None if it is not one or names an unknown license."""
     if not re.search(r"\s(AND|OR|WITH)\s|[()]", value, re.IGNORECASE):
         return None
     symbols = tuple(
@@ -159,15 +244,31 @@ def _spdx_expression(value: str, catalog: Catalog) -> list[tuple[str, ...]] | No
         parsed = licensing.parse(value, validate=False)
     except Exception:  # license_expression raises several unrelated types on bad input
         return None
-    if parsed is None or licensing.unknown_license_keys(parsed):
+    if parsed is None:
         return None
+    exceptions: list[str] = []
+    not_exceptions: list[str] = []
+    for symbol in licensing.license_symbols(parsed, decompose=False):
+        license_symbol = getattr(symbol, "license_symbol", symbol)
+        if str(license_symbol.key).lower() not in catalog.policies:
+            return None
+        if license_symbol is symbol:
+            continue
+        key = str(symbol.exception_symbol.key)
+        known = _spdx_exceptions().get(key.lower())
+        if known is None:
+            not_exceptions.append(key)
+        elif known not in exceptions:
+            exceptions.append(known)
     groups: list[tuple[str, ...]] = []
     cnf = licensing.cnf(parsed)
     parts = cnf.args if type(cnf).__name__ == "AND" else (cnf,)
     for part in parts:
         keys = part.args if type(part).__name__ == "OR" else (part,)
-        groups.append(tuple(sorted(str(k.key) for k in keys)))
-    return groups
+        # The license of a WITH symbol is what binds; its exception was sorted out above.
+        ids = {str(getattr(k, "license_symbol", k).key).lower() for k in keys}
+        groups.append(tuple(sorted(ids)))
+    return _Expression(tuple(groups), tuple(exceptions), tuple(dict.fromkeys(not_exceptions)))
 
 
 def _from_name(
