@@ -214,3 +214,30 @@ def test_license_file_disagreeing_with_the_card(tmp_path: Path) -> None:
     mismatch = [f for f in model["findings"] if f["code"] == "license-file-mismatch"]
     assert mismatch and "LICENSE is the llama3.1 license text" in mismatch[0]["message"]
     assert code in (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "expected"),
+    [
+        ("license: cc-by-nc-4.0\nlicense: mit", "error card-invalid"),
+        ('"licen\\x73e": cc-by-nc-4.0\nlicenses: mit', "error commercial-use-forbidden"),
+        ("<<: {license: cc-by-nc-4.0}\nlicenses: mit", "error commercial-use-forbidden"),
+        ("license: [mit, [cc-by-nc-4.0]]", "error license-unknown"),
+        ("license: mit\nwidget: x\rlicense: cc-by-nc-4.0", "error card-invalid"),
+    ],
+    ids=["written-twice", "escaped-key", "merge-key", "nested-item", "lone-cr"],
+)
+def test_a_license_the_card_hides_does_not_pass(
+    tmp_path: Path, front_matter: str, expected: str
+) -> None:
+    """Ways a card can write its license that a careless reader takes for plain mit."""
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "README.md").write_text(
+        f"---\n{front_matter}\nmodel-index: [x]\n---\n# A model\n", newline=""
+    )
+    code, data = check_json("--offline", str(folder))
+    assert code == 1, data
+    (model,) = data["models"]  # type: ignore[misc]
+    codes = {f"{f['severity']} {f['code']}" for f in model["findings"]}
+    assert expected in codes, codes
