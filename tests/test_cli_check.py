@@ -142,6 +142,27 @@ exceptions:
     assert [f["code"] for f in data["findings"]] == ["waiver-unused"]  # type: ignore[index]
 
 
+def test_a_model_waiver_does_not_reach_a_dataset_of_the_same_name(
+    hub: FakeHub, tmp_path: Path
+) -> None:
+    """`model: owner/name` names the model; the dataset of that name is another repository."""
+    hub.add_card("acme-test/twin", "---\nlicense: cc-by-nc-4.0\n---\n", kind="dataset")
+    waiver = """\
+exceptions:
+  - model: {name}
+    codes: [commercial-use-forbidden]
+    reason: licensed commercially, LEGAL-1
+    owner: legal@acme.example
+    expires: 2099-12-31
+"""
+    for name, waived in (("acme-test/twin", False), ("datasets/acme-test/twin", True)):
+        rules = rules_file(tmp_path, extra=waiver.format(name=name))
+        code, data = check_json("--rules", rules, "datasets/acme-test/twin@main")
+        (model,) = data["models"]  # type: ignore[misc]
+        assert code == (0 if waived else 1), name
+        assert any(f["waived"] for f in model["findings"]) == waived, name
+
+
 def test_expired_waiver_is_reported_with_its_line(hub: FakeHub, tmp_path: Path) -> None:
     waiver = """\
 exceptions:

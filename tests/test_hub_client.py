@@ -17,7 +17,7 @@ from license_lint.errors import (
     RepoNotFoundError,
     RevisionNotFoundError,
 )
-from license_lint.hub import HubClient, HubSettings, find_token, settings_from_env
+from license_lint.hub import MODEL_EXPAND, HubClient, HubSettings, find_token, settings_from_env
 
 from fakehub import FakeHub
 
@@ -49,15 +49,10 @@ def test_model_info_asks_for_the_license_fields(hub: FakeHub) -> None:
     assert info["sha"] == SHA
     request = hub.requests[-1]
     assert request.path == "/api/models/acme-test/plain/revision/main"
-    assert set(request.query["expand"]) == {
-        "cardData",
-        "sha",
-        "gated",
-        "tags",
-        "siblings",
-        "baseModels",
-        "lastModified",
-    }
+    asked = set(request.query["expand"])
+    assert asked == set(MODEL_EXPAND)
+    # What license decisions rely on: card data, lineage, gating, files, and the task.
+    assert {"cardData", "baseModels", "gated", "siblings", "pipeline_tag"} <= asked
     assert request.header("Authorization") is None
 
 

@@ -327,3 +327,50 @@ def test_a_base_the_card_writes_oddly_is_not_lost(
         assert "error lineage-conflict: the card declares mit, but its base acme-l/nc-base" in (
             result.out
         )
+
+
+EU_RULES = """\
+version: 1
+organization: {monthly_active_users: 20000, domicile: [DE]}
+deployment: {modes: [internal]}
+"""
+
+
+def test_eu_exclusion_follows_a_multimodal_base(hub: FakeHub, tmp_path: Path) -> None:
+    """A text-only fine-tune of a multimodal Llama 3.2 model derives from it: EU excluded."""
+    hub.add_card(
+        "meta-test/Llama-3.2-11B-Vision", card("llama3.2", pipeline_tag="image-text-to-text")
+    )
+    hub.add_card(
+        "acme-l/vision-ft",
+        card("llama3.2", "meta-test/Llama-3.2-11B-Vision", pipeline_tag="text-generation"),
+    )
+    hub.add_card("meta-test/Llama-3.2-1B", card("llama3.2", pipeline_tag="text-generation"))
+    hub.add_card("acme-l/text-ft", card("llama3.2", "meta-test/Llama-3.2-1B"))
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(EU_RULES)
+    result = run_cli("check", "--no-color", "--rules", str(rules), "acme-l/vision-ft")
+    assert result.code == 1, result.out + result.err
+    assert (
+        "error geography-excluded: llama3.2 grants no rights to multimodal models and their "
+        "derivatives (its base meta-test/Llama-3.2-11B-Vision is multimodal)"
+    ) in result.out
+    # A text model's fine-tune is not touched by the clause.
+    result = run_cli("check", "--no-color", "--rules", str(rules), "acme-l/text-ft")
+    assert "geography-excluded" not in result.out, result.out
+
+
+def test_eu_exclusion_uses_the_hubs_pipeline_tag(hub: FakeHub, tmp_path: Path) -> None:
+    """The task the Hub gives (asked for in the API request) decides when the card says none."""
+    hub.add_card(
+        "acme-l/hub-says-vision",
+        card("llama3.2"),
+        extra_info={"pipeline_tag": "image-text-to-text"},
+    )
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(EU_RULES)
+    result = run_cli(
+        "check", "--no-color", "--no-lineage", "--rules", str(rules), "acme-l/hub-says-vision"
+    )
+    assert result.code == 1, result.out + result.err
+    assert "error geography-excluded: llama3.2 grants no rights to multimodal models" in result.out

@@ -186,3 +186,13 @@ def test_duplicate_keys_are_an_error() -> None:
             load_catalog(),
         )
     assert str(caught.value).startswith("r.yaml:4: licenses appears twice (first on line 2)")
+
+
+@pytest.mark.parametrize("value", [".nan", ".NaN", "-.inf", "!!float nan", "!!float Infinity"])
+def test_a_figure_that_cannot_be_compared_is_refused(value: str) -> None:
+    """NaN is neither above nor below a cap, so it would pass every threshold."""
+    text = f"version: 1\norganization:\n  annual_revenue_usd: {value}\n"
+    with pytest.raises(ConfigError) as info:
+        parse_rules(text, "r.yaml", load_catalog())
+    assert info.value.where == "r.yaml:3"
+    assert "organization.annual_revenue_usd" in str(info.value)

@@ -14,6 +14,7 @@ from .model import (
     Card,
     Finding,
     LicenseTerm,
+    Lineage,
     Location,
     ModelRef,
     Normalized,
@@ -87,8 +88,11 @@ def is_multimodal(card: Card) -> bool | None:
 class _Context:
     """What every check needs: the subject, where its license was declared, and the rules."""
 
-    def __init__(self, card: Card, catalog: Catalog, rules: Rules) -> None:
+    def __init__(
+        self, card: Card, catalog: Catalog, rules: Rules, lineage: Lineage | None = None
+    ) -> None:
         self.card = card
+        self.lineage = lineage
         self.catalog = catalog
         self.rules = rules
         self.actions = actions(rules)
@@ -120,9 +124,15 @@ class _Context:
         )
 
 
-def evaluate(card: Card, license: Normalized, catalog: Catalog, rules: Rules) -> list[Finding]:
+def evaluate(
+    card: Card,
+    license: Normalized,
+    catalog: Catalog,
+    rules: Rules,
+    lineage: Lineage | None = None,
+) -> list[Finding]:
     """Every finding for one card under the rules, severities as the rules set them."""
-    ctx = _Context(card, catalog, rules)
+    ctx = _Context(card, catalog, rules, lineage)
     findings: list[Finding] = list(card.findings)
     if card.gated:
         findings.append(
@@ -460,6 +470,9 @@ def _geography(ctx: _Context, policy: LicensePolicy) -> list[Finding]:
         if not _in_region(domicile, rule.region):
             continue
         multimodal = is_multimodal(ctx.card) if rule.models == "multimodal-models" else True
+        through = _multimodal_base(ctx, policy) if multimodal is not True else None
+        if through is not None:
+            multimodal = True
         if multimodal is False:
             continue
         effect = rule.effect.replace("-", " ")
@@ -478,6 +491,8 @@ def _geography(ctx: _Context, policy: LicensePolicy) -> list[Finding]:
         restricted = rule.effect == "restricted"
         code = "geography-review" if restricted else "geography-excluded"
         scope = "multimodal models" if rule.models == "multimodal-models" else "the model"
+        if through is not None:
+            scope += f" and their derivatives (its base {through} is multimodal)"
         what = "restricts" if restricted else "grants no rights to"
         findings.append(
             ctx.finding(
@@ -490,6 +505,18 @@ def _geography(ctx: _Context, policy: LicensePolicy) -> list[Finding]:
             )
         )
     return findings
+
+
+def _multimodal_base(ctx: _Context, policy: LicensePolicy) -> str | None:
+    """An ancestor under this license that is multimodal: the model derives from it."""
+    # A text-only fine-tune of a multimodal base is still a derivative of that base, and a
+    # license that excludes a region from the base's rights excludes it from derivatives too.
+    for node in ctx.lineage.ancestors() if ctx.lineage is not None else ():
+        if node.card is None or node.license is None or policy.id not in node.license.ids:
+            continue
+        if is_multimodal(node.card):
+            return node.resolved_id
+    return None
 
 
 def _uses(ctx: _Context, policy: LicensePolicy) -> list[Finding]:
@@ -623,7 +650,10 @@ def waive(
     """Apply the rules' waivers to one model's findings; return them and the waivers used."""
     used: set[int] = set()
     out: list[Finding] = []
-    names = {n.casefold() for n in (ref.repo_id, ref.path, str(ref)) if n}
+    # A dataset answers only to `datasets/owner/name`: a model of the same name is another
+    # repository under other terms, and its waivers must not reach the dataset.
+    hub_id = ref.repo_id if ref.kind == "model" or not ref.repo_id else f"datasets/{ref.repo_id}"
+    names = {n.casefold() for n in (hub_id, ref.path, str(ref)) if n}
     expired_reported: set[int] = set()
     for finding in findings:
         for index, waiver in enumerate(rules.exceptions):

@@ -37,7 +37,18 @@ if TYPE_CHECKING:
 log = logging.getLogger("license_lint.hub")
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
-MODEL_EXPAND = ("cardData", "sha", "gated", "tags", "siblings", "baseModels", "lastModified")
+# `expand` answers hold only the keys asked for. pipeline_tag is the Hub's task (also inferred
+# when the card gives none): it decides whether a model is multimodal (Llama 3.2's EU clause).
+MODEL_EXPAND = (
+    "cardData",
+    "sha",
+    "gated",
+    "tags",
+    "siblings",
+    "baseModels",
+    "lastModified",
+    "pipeline_tag",
+)
 DATASET_EXPAND = ("cardData", "sha", "gated", "tags", "siblings", "lastModified")
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_REDIRECTS = 5

@@ -93,7 +93,7 @@ def check_one(
         lineage = replace(lineage, nodes=nodes)
         effective = effective_license(lineage, catalog)
         extra = lineage_findings(lineage, catalog, rules)
-    findings = evaluate(card, effective, catalog, rules) + extra
+    findings = evaluate(card, effective, catalog, rules, lineage) + extra
     if unreadable is not None and rules.severity.get(unreadable.code) != "off":
         findings.append(unreadable)
     findings, used = waive(ref, card.sha, findings, rules, datetime.date.today())

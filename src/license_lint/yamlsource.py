@@ -88,6 +88,8 @@ def parse_yaml(text: str, name: str) -> YamlDocument:
     return YamlDocument(name=name, data=data, lines=lines)
 
 
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+
 # A rules or policy file is small and shallow; an alias bomb of a few hundred bytes is not.
 MAX_VALUES = 100_000
 MAX_DEPTH = 64
@@ -154,6 +156,18 @@ def _collect(root: yaml.Node, lines: dict[Path, int], name: str) -> None:
                 child = (*path, index)
                 lines[child] = item.start_mark.line + 1
                 stack.append((item, child))
+        elif node.tag == _FLOAT_TAG and _not_finite(node.value):
+            # NaN compares false with every limit, so `.nan` revenue would pass any cap.
+            raise ConfigError(
+                f"{dotted(path)}: {node.value} is not a number that can be compared",
+                where=f"{name}:{node.start_mark.line + 1}",
+                hint="write the figure, or leave the key out when it is not known",
+            )
+
+
+def _not_finite(text: str) -> bool:
+    """True for the float spellings PyYAML reads as NaN or infinity (`.nan`, `!!float inf`)."""
+    return text.replace("_", "").lstrip("+-").lstrip(".").lower() in ("nan", "inf", "infinity")
 
 
 def dotted(path: Sequence[str | int]) -> str:
