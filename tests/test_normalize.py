@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from license_lint.card import declaration_from, read_front_matter
+from license_lint.card import card_from_api, declaration_from, read_front_matter
 from license_lint.catalog import load_catalog
-from license_lint.model import LicenseDeclaration
+from license_lint.model import LicenseDeclaration, ModelRef
 from license_lint.normalize import normalize
 
 from conftest import CORPUS, needs_corpus, run_cli
@@ -226,3 +226,75 @@ def test_license_link_against_the_license_key(
     assert bool(result.conflicts) == conflict
     if conflict:
         assert result.conflicts[0].message.startswith(f"license: mit and license_link: {NC_DEED}")
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # The card's own tags (a local folder, or cardData on the Hub).
+        ("license: apache-2.0\ntags: [license:cc-by-nc-4.0]", "license: apache-2.0"),
+        # A tag against license_name, the license key being only `other`.
+        ("license: other\nlicense_name: mit\ntags: [license:cc-by-nc-4.0]", "license_name: mit"),
+    ],
+)
+def test_a_license_tag_contradicting_the_card_is_reported_and_both_apply(
+    text: str, said: str
+) -> None:
+    result = normalize(declared(text), load_catalog())
+    assert result.ids[-1] == "cc-by-nc-4.0"
+    assert len(result.ids) == 2
+    (conflict,) = result.conflicts
+    assert conflict.kind == "keys"
+    assert conflict.message.startswith(f"{said} and the tag license:cc-by-nc-4.0 name different")
+    assert "both apply" in conflict.message
+    assert result.terms[-1].evidence.source == "tags"
+
+
+def test_a_license_tag_of_the_hub_answer_is_compared_with_the_card_data() -> None:
+    info = {
+        "id": "o/n",
+        "cardData": {"license": "apache-2.0"},
+        "tags": ["transformers", "license:apache-2.0", "license:cc-by-nc-4.0", "region:us"],
+    }
+    card = card_from_api(ModelRef(repo_id="o/n"), info)
+    assert card.declaration.license_tags == ("license:apache-2.0", "license:cc-by-nc-4.0")
+    result = normalize(card.declaration, load_catalog())
+    assert result.ids == ("apache-2.0", "cc-by-nc-4.0")
+    assert [c.kind for c in result.conflicts] == ["keys"]
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        # What the Hub derives from the license key repeats it.
+        ("license: apache-2.0\ntags: [license:apache-2.0]", ("apache-2.0",)),
+        ("license: MIT\ntags: [license:mit]", ("mit",)),
+        ("license: [llama2, other]\ntags: [license:llama2, license:other]", ("llama2", "other")),
+        ("license: other\nlicense_name: llama3\ntags: [license:other]", ("llama3",)),
+        # Placeholders and ids the catalog does not know say nothing.
+        ("license: mit\ntags: [license:unknown, license:acme-terms]", ("mit",)),
+        # A tag naming the member of the card's family says which member: checked as well.
+        ("license: cc\ntags: [license:cc-by-nc-4.0]", ("cc", "cc-by-nc-4.0")),
+        # A tag naming the family of the card's license adds nothing.
+        ("license: cc-by-nc-4.0\ntags: [license:cc]", ("cc-by-nc-4.0",)),
+    ],
+)
+def test_license_tags_that_agree_with_the_card_are_no_conflict(
+    text: str, ids: tuple[str, ...]
+) -> None:
+    result = normalize(declared(text), load_catalog())
+    assert (result.ids, result.conflicts) == (ids, ())
+
+
+def test_a_license_tag_stands_in_for_a_missing_license_key() -> None:
+    result = normalize(declared("tags: [fine-tuned, license:apache-2.0]"), load_catalog())
+    (term,) = result.terms
+    assert term.any_of == ("apache-2.0",)
+    assert (term.evidence.source, term.evidence.raw, term.evidence.line) == (
+        "tags",
+        "license:apache-2.0",
+        2,
+    )
+    assert term.confidence == "low"
+    assert term.note is not None and "no license key" in term.note
+    assert result.conflicts == ()

@@ -329,7 +329,10 @@ def valid_text(text: str) -> str:
 
 
 def declaration_from(
-    metadata: Mapping[str, Any], key_lines: Mapping[str, int], repo_id: str | None
+    metadata: Mapping[str, Any],
+    key_lines: Mapping[str, int],
+    repo_id: str | None,
+    api_tags: Sequence[str] = (),
 ) -> LicenseDeclaration:
     """What the card declares about its license, values kept as written."""
     key = _license_key(metadata)
@@ -340,7 +343,7 @@ def declaration_from(
     values = tuple(t for t in found if t is not None)
     link = _scalar_text(metadata.get("license_link"))
     prompt = metadata.get("extra_gated_prompt")
-    wanted = (
+    wanted: tuple[str, ...] = (
         "license",
         "licenses",
         "license_name",
@@ -349,6 +352,10 @@ def declaration_from(
         "base_model",
         "datasets",
     )
+    own_tags = license_tags(_string_list(metadata.get("tags")))
+    if own_tags:
+        # Only the card's own tags have a line; the Hub's computed ones have none.
+        wanted += ("tags",)
     return LicenseDeclaration(
         values=values,
         shape=license_shape(metadata),
@@ -357,8 +364,20 @@ def declaration_from(
         license_link=link,
         link_file=link_file(link, repo_id) if link else None,
         gated_prompt=prompt.strip() or None if isinstance(prompt, str) else None,
+        license_tags=license_tags((*own_tags, *api_tags)),
         lines={k: v for k, v in key_lines.items() if k in wanted},
     )
+
+
+def license_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """The `license:<id>` tags among tags, once each (by id, in any case), as written."""
+    out: dict[str, str] = {}
+    for tag in tags:
+        prefix, sep, value = tag.partition(":")
+        value = value.strip()
+        if sep and prefix.strip().lower() == "license" and value:
+            out.setdefault(value.lower(), tag.strip())
+    return tuple(out.values())
 
 
 def link_file(link: str, repo_id: str | None) -> str | None:
@@ -542,7 +561,7 @@ def card_from_api(ref: ModelRef, info: Mapping[str, Any], readme: str | None = N
         sha=_scalar_text(info.get("sha")),
         gated=_gated(info.get("gated")),
         last_modified=_scalar_text(info.get("lastModified")),
-        declaration=declaration_from(metadata, parsed.key_lines, repo_id),
+        declaration=declaration_from(metadata, parsed.key_lines, repo_id, api_tags),
         base_models=base_models_from(metadata, info.get("baseModels"), api_tags),
         datasets=_string_list(metadata.get("datasets")),
         license_files=license_files(files),

@@ -61,6 +61,7 @@ def card_to_dict(card: Card) -> dict[str, Any]:
             "license_link": declaration.license_link,
             "link_file": declaration.link_file,
             "gated_prompt": declaration.gated_prompt is not None,
+            "license_tags": list(declaration.license_tags),
             "lines": dict(sorted(declaration.lines.items())),
         },
         "base_models": [
@@ -125,6 +126,8 @@ def _card_text(card: Card, style: Styler) -> str:
     rows.append(("license_link", link))
     if declaration.gated_prompt:
         rows.append(("gating prompt", _shorten(declaration.gated_prompt)))
+    if declaration.license_tags:
+        rows.append(("license tags", ", ".join(declaration.license_tags)))
     bases = [
         f"{b.repo_id} ({', '.join(x for x in (b.relation, 'from ' + b.source) if x)})"
         for b in card.base_models

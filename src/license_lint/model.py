@@ -87,6 +87,8 @@ class LicenseDeclaration:
     license_link: str | None = None
     link_file: str | None = None
     gated_prompt: str | None = None
+    # `license:<id>` tags, as written: the card's own first, then those of the Hub's answer.
+    license_tags: tuple[str, ...] = ()
     lines: Mapping[str, int] = field(default_factory=dict)
 
 

@@ -5,11 +5,18 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .catalog import Catalog, name_key
-from .model import Conflict, Evidence, LicenseDeclaration, LicenseTerm, Normalized
+from .model import (
+    PLACEHOLDERS,
+    Conflict,
+    Evidence,
+    LicenseDeclaration,
+    LicenseTerm,
+    Normalized,
+)
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 
@@ -105,6 +112,7 @@ def normalize(
         )
     if from_link is not None:
         terms.append(from_link)
+    terms += _tags_against_card(declaration, catalog, evidence, name_term, terms, conflicts)
     if license_file is not None and named:
         path, file_id, confidence = license_file
         declared = {i for t in terms for i in t.any_of}
@@ -124,24 +132,105 @@ def _link_against_card(
     stated: Sequence[LicenseTerm], link_term: LicenseTerm | None, catalog: Catalog
 ) -> tuple[LicenseTerm | None, bool]:
     """What the license_link adds to what the card states, and whether it contradicts it."""
-    if not stated or link_term is None or not link_term.known:
-        return None, False
-    if link_term.evidence.source != "license_link":
+    if link_term is not None and link_term.evidence.source != "license_link":
         # A link to a license file of the repository is compared with the card further down.
         return None, False
+    return _against_card(stated, link_term, catalog)
+
+
+def _against_card(
+    stated: Sequence[LicenseTerm], other: LicenseTerm | None, catalog: Catalog
+) -> tuple[LicenseTerm | None, bool]:
+    """What a second source (a link, a tag) adds to what the card states; True if it disagrees."""
+    if not stated or other is None or not other.known:
+        return None, False
     said = {i for t in stated for i in t.any_of}
-    linked = set(link_term.any_of)
+    linked = set(other.any_of)
     if said & linked:
         return None, False
     members = {m for i in said for m in getattr(catalog.get(i), "members", ())}
     if linked & members:
-        # The card names a family and the link says which member: the link is more precise.
-        return link_term, False
+        # The card names a family and the other source says which member: it is more precise.
+        return other, False
     linked_members = {m for i in linked for m in getattr(catalog.get(i), "members", ())}
     if said & linked_members:
-        # The link points at a family the card's license belongs to: nothing new.
+        # The other source names a family the card's license belongs to: nothing new.
         return None, False
-    return link_term, True
+    return other, True
+
+
+def _tags_against_card(
+    declaration: LicenseDeclaration,
+    catalog: Catalog,
+    evidence: Any,
+    name_term: LicenseTerm | None,
+    terms: Sequence[LicenseTerm],
+    conflicts: list[Conflict],
+) -> list[LicenseTerm]:
+    """The terms `license:` tags add to the card's; a tag the card contradicts is a conflict."""
+    tagged = _from_tags(declaration, catalog, evidence)
+    stated = [t for t in (name_term, *terms) if t is not None and _names_license(t)]
+    if not stated:
+        # The Hub derives its license tags from the license key, so a tag is weaker evidence
+        # than the key: with no key (or only `other`, `unknown` or a license the catalog does
+        # not know) it is all there is, and it is checked beside whatever the key says.
+        note = (
+            "the card names no license that license-lint knows; read from its tag"
+            if terms
+            else "the card has no license key; read from its tag"
+        )
+        return [replace(t, confidence=LOW, note=f"{note} {t.evidence.raw}") for t in tagged]
+    added: list[LicenseTerm] = []
+    for tag_term in tagged:
+        extra, contradicts = _against_card(stated, tag_term, catalog)
+        if extra is None:
+            continue
+        if contradicts:
+            # As with license against license_name: the card does not say which one it means.
+            conflicts.append(
+                Conflict(
+                    "keys",
+                    f"{_stated_by(declaration, stated)} and the tag {tag_term.evidence.raw} name "
+                    "different licenses; both apply, because the card does not say which one "
+                    "the author meant",
+                )
+            )
+            note = f"the tag {tag_term.evidence.raw} contradicts the card's license keys"
+        else:
+            note = f"the tag {tag_term.evidence.raw} names the member of the card's family"
+        added.append(replace(extra, note=note))
+    return added
+
+
+def _names_license(term: LicenseTerm) -> bool:
+    """True when a term names a catalog license, not only the `other`/`unknown` placeholders."""
+    return bool(set(term.any_of) - PLACEHOLDERS)
+
+
+def _stated_by(declaration: LicenseDeclaration, stated: Sequence[LicenseTerm]) -> str:
+    """The key a message names for what the card states, the license key first."""
+    sources = {t.evidence.source for t in stated}
+    key = declaration.key or "license"
+    if key in sources:
+        return f"{key}: {', '.join(declaration.values)}"
+    if "license_name" in sources:
+        return f"license_name: {declaration.license_name}"
+    if sources & {"license_link", "file"}:
+        return f"license_link: {declaration.license_link}"
+    return "the gating prompt"
+
+
+def _from_tags(
+    declaration: LicenseDeclaration, catalog: Catalog, evidence: Any
+) -> list[LicenseTerm]:
+    """The catalog licenses the `license:` tags name; placeholders and unknown ids say nothing."""
+    found: list[LicenseTerm] = []
+    for tag in declaration.license_tags:
+        value = tag.partition(":")[2].strip()
+        for term in _resolve_value(value, catalog, evidence("tags", tag)):
+            if term.known and not set(term.any_of) & PLACEHOLDERS:
+                found.append(replace(term, confidence=MEDIUM, note=None))
+    return found
 
 
 def _dedupe(terms: Sequence[LicenseTerm]) -> list[LicenseTerm]:
