@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import re
 from importlib import resources
+from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
 
-from license_lint.catalog import load_catalog
+from license_lint.catalog import _load_taxonomy, load_catalog
+from license_lint.errors import PolicyError
 from license_lint.identify import identify
 
 from conftest import LICENSE_TEXTS, ROOT, SHARED
@@ -217,3 +219,86 @@ def test_unrelated_texts_are_unknown() -> None:
     for path in (SHARED / "DESIGN.md", SHARED / "reference" / "licenses.md"):
         if path.is_file():
             assert identify(path.read_text(encoding="utf-8"), catalog).license_id is None, path
+
+
+TAXONOMY = """\
+version: 1
+groups:
+  - {id: conduct, description: c}
+  - {id: deployment, description: d}
+categories:
+  - id: restricted-a
+    group: conduct
+    description: a
+  - id: restricted-b
+    group: conduct
+    description: b
+  - id: declared-use
+    group: deployment
+    description: u
+"""
+
+
+def taxonomy_file(tmp_path: Path, extra: dict[str, str]) -> Path:
+    """The small taxonomy above, with lines added under the named categories."""
+    text = TAXONOMY
+    for category, line in extra.items():
+        head = f"  - id: {category}\n"
+        text = text.replace(head, f"{head}    {line}\n")
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_kind_of_is_read_and_followed_transitively(tmp_path: Path) -> None:
+    path = taxonomy_file(
+        tmp_path,
+        {"declared-use": "kind_of: [restricted-a]", "restricted-a": "kind_of: [restricted-b]"},
+    )
+    taxonomy = _load_taxonomy(path)
+    assert taxonomy["declared-use"].kind_of == ("restricted-a",)
+    assert taxonomy["declared-use"].kinds(taxonomy) == ("restricted-a", "restricted-b")
+    assert taxonomy["restricted-b"].kind_of == ()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message", "line"),
+    [
+        (
+            {"declared-use": "kind_of: [no-such-category]"},
+            "'declared-use' is a kind of unknown category 'no-such-category'",
+            13,
+        ),
+        ({"declared-use": "kind_of: [declared-use]"}, "'declared-use' is a kind of itself", 13),
+        (
+            {"restricted-a": "kind_of: [restricted-b]", "restricted-b": "kind_of: [restricted-a]"},
+            "kind_of forms a cycle: restricted-a -> restricted-b -> restricted-a",
+            7,
+        ),
+        (
+            {"declared-use": "kind_of: [restricted-a]\n    implicates: [restricted-a]"},
+            "lists 'restricted-a' in both kind_of and implicates",
+            13,
+        ),
+        ({"declared-use": "kind_of: restricted-a"}, "must be a list of ids", 13),
+    ],
+    ids=["unknown-target", "itself", "cycle", "also-implicated", "not-a-list"],
+)
+def test_bad_kind_of_is_a_policy_error_at_its_line(
+    tmp_path: Path, extra: dict[str, str], message: str, line: int
+) -> None:
+    with pytest.raises(PolicyError) as caught:
+        _load_taxonomy(taxonomy_file(tmp_path, extra))
+    assert message in caught.value.message
+    assert caught.value.where == f"policies/taxonomy.yaml:{line}"
+
+
+def test_shipped_kind_of_links() -> None:
+    """The definitional links, moved out of implicates: a use is never in both lists."""
+    taxonomy = load_catalog().taxonomy
+    assert taxonomy["guardrail-removal"].kind_of == ("safety-circumvention",)
+    assert taxonomy["biometric-identification"].kind_of == ("biometric-processing",)
+    assert taxonomy["surveillance"].kind_of == ("tracking-surveillance",)
+    assert taxonomy["healthcare"].kind_of == ()
+    for entry in taxonomy.values():
+        assert not set(entry.kind_of) & set(entry.implicates), entry.id

@@ -100,6 +100,26 @@ def test_unfetchable_model_is_an_error_never_a_pass(hub: FakeHub, tmp_path: Path
     assert gone["verdict"] == "error" and "not found" in gone["error"]
 
 
+def test_a_license_tag_contradicting_the_card_fails_a_commercial_check(
+    hub: FakeHub, tmp_path: Path
+) -> None:
+    """`license: apache-2.0` with the tag license:cc-by-nc-4.0: both apply, so NC fails."""
+    readme = "---\nlicense: apache-2.0\ntags:\n- text-generation\n- license:cc-by-nc-4.0\n---\n"
+    hub.add_card("acme-test/tagged-nc", readme)
+    code, data = check_json("--rules", rules_file(tmp_path), "acme-test/tagged-nc")
+    assert code == 1
+    (model,) = data["models"]  # type: ignore[misc]
+    assert model["verdict"] == "fail"
+    assert model["license"]["ids"] == ["apache-2.0", "cc-by-nc-4.0"]
+    (conflict,) = [f for f in model["findings"] if f["code"] == "license-conflict"]
+    assert conflict["severity"] == "warning"
+    assert conflict["message"].startswith(
+        "license: apache-2.0 and the tag license:cc-by-nc-4.0 name different licenses; both apply"
+    )
+    forbidden = [f for f in model["findings"] if f["code"] == "commercial-use-forbidden"]
+    assert [f["license"] for f in forbidden] == ["cc-by-nc-4.0"]
+
+
 def test_fail_on_warning(hub: FakeHub, tmp_path: Path) -> None:
     # openrail is a family: a warning under these rules.
     hub.add_card("acme-test/family-only", "---\nlicense: openrail\n---\n")
@@ -262,3 +282,31 @@ def test_a_license_the_card_hides_does_not_pass(
     (model,) = data["models"]  # type: ignore[misc]
     codes = {f"{f['severity']} {f['code']}" for f in model["findings"]}
     assert expected in codes, codes
+
+
+def test_guardrail_removal_fails_under_the_nvidia_open_model_license(tmp_path: Path) -> None:
+    """An abliterated model is safety circumvention: NVIDIA §2.1 ends all rights, so exit 1."""
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "README.md").write_text(
+        "---\nlicense: other\nlicense_name: nvidia-open-model-license\n---\n# A model\n"
+    )
+    rules = rules_file(tmp_path)
+    text = (
+        Path(rules)
+        .read_text()
+        .replace(
+            "  modes: [internal, hosted-service]\n",
+            "  modes: [internal, hosted-service]\n  uses: [guardrail-removal]\n",
+        )
+    )
+    Path(rules).write_text(text)
+    code, data = check_json("--offline", "--rules", rules, str(folder))
+    assert code == 1, data
+    (model,) = data["models"]  # type: ignore[misc]
+    assert model["verdict"] == "fail"
+    found = [f for f in model["findings"] if f["code"].startswith("use-")]
+    assert [(f["severity"], f["code"], f["clause"]) for f in found] == [
+        ("error", "use-restricted", "§2.1")
+    ]
+    assert "a kind of 'safety-circumvention'" in found[0]["message"]

@@ -158,6 +158,71 @@ def test_medical_advice_fails_openrail_m() -> None:
     assert check("license: apache-2.0", rules)[0] == "pass"
 
 
+def use_findings(front: str, uses: tuple[str, ...], rules: Rules) -> list[tuple[str, str, str]]:
+    """(severity, code, message) of the use findings for a card under rules with these uses."""
+    catalog = load_catalog()
+    subject = card(front)
+    rules = replace(rules, deployment=replace(rules.deployment, uses=uses))
+    findings = evaluate(subject, normalize(subject.declaration, catalog), catalog, rules)
+    return [(f.severity.value, f.code, f.message) for f in findings if f.code.startswith("use-")]
+
+
+NVIDIA = "license: other\nlicense_name: nvidia-open-model-license"
+
+
+def test_guardrail_removal_is_restricted_under_nvidia_open_model() -> None:
+    """Removing guardrails is safety circumvention, which ends all rights under NVIDIA §2.1."""
+    rules = preset("commercial-saas", **SAAS)
+    found = use_findings(NVIDIA, ("guardrail-removal",), rules)
+    assert found == [
+        (
+            "error",
+            "use-restricted",
+            "the deployment declares 'guardrail-removal', a kind of 'safety-circumvention', "
+            "which NVIDIA Open Model License Agreement restricts",
+        )
+    ]
+    got, errors = check(
+        NVIDIA, replace(rules, deployment=replace(rules.deployment, uses=("guardrail-removal",)))
+    )
+    assert got == "fail" and "use-restricted" in errors
+
+
+def test_biometric_identification_is_restricted_where_biometric_processing_is() -> None:
+    """LLaMA 1 §2.a(iv) forbids biometric processing; identification is biometric processing."""
+    rules = preset("internal-research")
+    found = use_findings(
+        "license: other\nlicense_name: llama-license", ("biometric-identification",), rules
+    )
+    restricted = [f for f in found if f[1] == "use-restricted"]
+    assert restricted == [
+        (
+            "error",
+            "use-restricted",
+            "the deployment declares 'biometric-identification', a kind of "
+            "'biometric-processing', which LLaMA License Agreement restricts",
+        )
+    ]
+    # The kind_of finding replaces the review for the same category; the other links stay.
+    assert not any("may run into 'biometric-processing'" in f[2] for f in found)
+    assert any("may run into 'tracking-surveillance'" in f[2] for f in found)
+
+
+def test_a_qualified_restriction_reached_through_kind_of_is_a_review() -> None:
+    """Llama 3.2 bans only intentional circumvention: the same review as declaring it directly."""
+    rules = preset("commercial-saas", **SAAS)
+    via_kind = use_findings("license: llama3.2", ("guardrail-removal",), rules)
+    assert via_kind == [
+        (
+            "warning",
+            "use-review",
+            "the deployment declares 'guardrail-removal', a kind of 'safety-circumvention', "
+            "which Llama 3.2 Acceptable Use Policy restricts (only intentional circumvention "
+            "or removal)",
+        )
+    ]
+
+
 def test_llama_duties_carry_the_notice_strings() -> None:
     catalog = load_catalog()
     subject = card("license: llama3.1")

@@ -152,6 +152,21 @@ class TaxonomyEntry:
     description: str
     declarable: bool
     implicates: tuple[str, ...]
+    # Categories every use of this one belongs to: restricting them restricts this use too.
+    kind_of: tuple[str, ...] = ()
+
+    def kinds(self, taxonomy: Mapping[str, TaxonomyEntry]) -> tuple[str, ...]:
+        """Every category this one is a kind of, following kind_of through the taxonomy."""
+        found: list[str] = []
+        pending = list(self.kind_of)
+        while pending:
+            current = pending.pop(0)
+            if current in found or current == self.id:
+                continue
+            found.append(current)
+            entry = taxonomy.get(current)
+            pending += entry.kind_of if entry else ()
+        return tuple(found)
 
 
 @dataclass(frozen=True, eq=False)  # identity equality: derived indexes can be cached per catalog
@@ -350,6 +365,7 @@ def _load_taxonomy(entry: Any) -> dict[str, TaxonomyEntry]:
             description=item["description"],
             declarable=bool(item.get("declarable")) or item["group"] == "deployment",
             implicates=tuple(item.get("implicates", ())),
+            kind_of=_id_list(item, "kind_of", document.where(["categories", index, "kind_of"])),
         )
     for index, entry_ in enumerate(taxonomy.values()):
         for target in entry_.implicates:
@@ -358,7 +374,56 @@ def _load_taxonomy(entry: Any) -> dict[str, TaxonomyEntry]:
                     f"category '{entry_.id}' implicates unknown category '{target}'",
                     where=document.where(["categories", index, "implicates"]),
                 )
+        _check_kind_of(entry_, taxonomy, document.where(["categories", index, "kind_of"]))
+    # Only once every target is known can the links be walked for cycles.
+    for index, entry_ in enumerate(taxonomy.values()):
+        path = _kind_of_cycle(entry_.id, taxonomy, [])
+        if path:
+            raise PolicyError(
+                "kind_of forms a cycle: " + " -> ".join(path),
+                where=document.where(["categories", index, "kind_of"]),
+            )
     return taxonomy
+
+
+def _id_list(item: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+    """An optional list of category ids; anything else is a PolicyError at its line."""
+    value = item.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise PolicyError(f"'{key}' of category '{item['id']}' must be a list of ids", where=where)
+    return tuple(value)
+
+
+def _check_kind_of(entry: TaxonomyEntry, taxonomy: Mapping[str, TaxonomyEntry], where: str) -> None:
+    """kind_of names known categories, never the category itself nor one it implicates."""
+    for target in entry.kind_of:
+        if target not in taxonomy:
+            raise PolicyError(
+                f"category '{entry.id}' is a kind of unknown category '{target}'", where=where
+            )
+        if target == entry.id:
+            raise PolicyError(f"category '{entry.id}' is a kind of itself", where=where)
+        if target in entry.implicates:
+            # One link says "is a" and the other "may run into"; both at once is a mistake.
+            raise PolicyError(
+                f"category '{entry.id}' lists '{target}' in both kind_of and implicates",
+                where=where,
+            )
+
+
+def _kind_of_cycle(
+    current: str, taxonomy: Mapping[str, TaxonomyEntry], path: list[str]
+) -> list[str] | None:
+    """The kind_of path from the first category of `path` back to itself, if there is one."""
+    if path and current == path[0]:
+        return [*path, current]
+    if current in path:
+        return None  # a cycle that does not pass through the start; its own members report it
+    for target in taxonomy[current].kind_of:
+        found = _kind_of_cycle(target, taxonomy, [*path, current])
+        if found:
+            return found
+    return None
 
 
 def _tuple(value: Any) -> tuple[str, ...]:

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from .catalog import Catalog, LicensePolicy, Obligation, Threshold
+from .catalog import Catalog, LicensePolicy, Obligation, Restriction, Threshold
 from .codes import DEFAULT_SEVERITY
 from .model import (
     PLACEHOLDERS,
@@ -527,20 +527,20 @@ def _uses(ctx: _Context, policy: LicensePolicy) -> list[Finding]:
     for use in ctx.rules.deployment.uses:
         direct = restricted.get(use)
         if direct is not None:
-            qualifier = f" ({direct.qualifier})" if direct.qualifier else ""
-            source = direct.source or policy.name
-            findings.append(
-                ctx.finding(
-                    "use-restricted" if not direct.qualifier else "use-review",
-                    f"the deployment declares '{use}', which {source} restricts{qualifier}",
-                    policy=policy,
-                    clause=direct.clause,
-                    hint="do not use this model for that purpose, or get a separate license",
-                )
-            )
+            findings.append(_restricted_use(ctx, policy, f"'{use}'", direct))
             continue
         entry = taxonomy.get(use)
-        touched = [restricted[i] for i in (entry.implicates if entry else ()) if i in restricted]
+        # A use that is by definition a kind of a restricted category is that restricted use,
+        # not merely near it: report it as if the category itself had been declared.
+        kinds = [restricted[k] for k in (entry.kinds(taxonomy) if entry else ()) if k in restricted]
+        for item in kinds:
+            findings.append(_restricted_use(ctx, policy, f"'{use}', a kind of '{item.id}'", item))
+        reported = {item.id for item in kinds}
+        touched = [
+            restricted[i]
+            for i in (entry.implicates if entry else ())
+            if i in restricted and i not in reported
+        ]
         for item in touched:
             source = item.source or policy.name
             findings.append(
@@ -555,6 +555,21 @@ def _uses(ctx: _Context, policy: LicensePolicy) -> list[Finding]:
                 )
             )
     return findings
+
+
+def _restricted_use(
+    ctx: _Context, policy: LicensePolicy, declared: str, item: Restriction
+) -> Finding:
+    """A declared use the license restricts: an error, or a review when the item is qualified."""
+    qualifier = f" ({item.qualifier})" if item.qualifier else ""
+    source = item.source or policy.name
+    return ctx.finding(
+        "use-restricted" if not item.qualifier else "use-review",
+        f"the deployment declares {declared}, which {source} restricts{qualifier}",
+        policy=policy,
+        clause=item.clause,
+        hint="do not use this model for that purpose, or get a separate license",
+    )
 
 
 def _obligation_applies(obligation: Obligation, ctx: _Context, policy: LicensePolicy) -> bool:
