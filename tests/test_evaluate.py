@@ -342,3 +342,28 @@ def test_kimi_attribution_is_a_duty_only_above_its_trigger() -> None:
     )
     big = duties(monthly_active_users=200_000_000, annual_revenue_usd=1e9)
     assert any('"Kimi K2"' in m for m in big)
+
+
+@pytest.mark.parametrize(
+    "license_id",
+    [
+        "fair-noncommercial-research-license",
+        "tongyi-qianwen-research",
+        "faipl-1.0-sd",
+        "deepfloyd-if-license",
+    ],
+)
+def test_a_license_known_by_name_only_is_as_good_as_unknown(license_id: str) -> None:
+    """Its terms are not verified: it fails where unknown licenses fail, never passes quietly."""
+    catalog = load_catalog()
+    card = card_from_readme(
+        ModelRef(path="m"), f"---\nlicense: {license_id}\n---\n", source="local"
+    )
+    license = normalize(card.declaration, catalog)
+    for preset, severity in (
+        ("commercial-saas", Severity.ERROR),
+        ("internal-research", Severity.WARNING),
+    ):
+        findings = evaluate(card, license, catalog, load_preset(preset, catalog))
+        assert [(f.code, f.severity) for f in findings] == [("license-unknown", severity)], preset
+        assert "known to license-lint by name only" in findings[0].message

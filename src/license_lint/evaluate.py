@@ -197,6 +197,29 @@ def _unknown(ctx: _Context, term: LicenseTerm) -> list[Finding]:
     ]
 
 
+def _terms_unverified(policy: LicensePolicy) -> bool:
+    """True when the catalog knows the license by name only (its permissions are unverified)."""
+    entries = policy.raw.get("unverified") or []
+    return any(isinstance(e, dict) and e.get("field") == "permissions" for e in entries)
+
+
+def _unverified(ctx: _Context, policy: LicensePolicy) -> list[Finding]:
+    severity = _action_severity(ctx.rules.unknown)
+    if severity is None:
+        return []
+    return [
+        ctx.finding(
+            "license-unknown",
+            f"{policy.id} ({policy.name}) is known to license-lint by name only: its terms are "
+            "not verified, so no use of it can be checked",
+            policy=policy,
+            hint="read the license text, then add a waiver; `license-lint explain "
+            f"{policy.id}` shows what is known",
+            severity=severity,
+        )
+    ]
+
+
 def _license_findings(ctx: _Context, term: LicenseTerm, license_id: str) -> list[Finding]:
     policy = ctx.catalog.get(license_id)
     if policy is None:
@@ -234,6 +257,9 @@ def _license_findings(ctx: _Context, term: LicenseTerm, license_id: str) -> list
         return findings
     if rules.allow is not None and policy.id not in rules.allow:
         findings.append(_not_allowed(ctx, policy))
+    if _terms_unverified(policy):
+        # Known by name only: every answer would be a guess, so it is as good as unknown.
+        return findings + _unverified(ctx, policy)
     findings += _permissions(ctx, policy)
     findings += _field_of_use(ctx, policy)
     findings += _thresholds(ctx, policy)
