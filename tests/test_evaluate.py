@@ -367,3 +367,28 @@ def test_a_license_known_by_name_only_is_as_good_as_unknown(license_id: str) -> 
         findings = evaluate(card, license, catalog, load_preset(preset, catalog))
         assert [(f.code, f.severity) for f in findings] == [("license-unknown", severity)], preset
         assert "known to license-lint by name only" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("modes", "expected"),
+    [
+        ("[research]", []),
+        ("[research, internal]", [("use-review", Severity.WARNING)]),
+        ("[internal]", [("use-review", Severity.WARNING)]),
+        ("[research, hosted-service]", "error"),
+    ],
+)
+def test_research_only_and_internal_use(modes: str, expected: object) -> None:
+    """Internal work may be production: a research-only license gets a review, not a pass."""
+    catalog = load_catalog()
+    text = "---\nlicense: other\nlicense_name: mrl\n---\n"
+    card = card_from_readme(ModelRef(path="m"), text, source="local")
+    rules = parse_rules(
+        f"version: 1\ndeployment: {{commercial: false, modes: {modes}}}\n", "r.yaml", catalog
+    )
+    findings = evaluate(card, normalize(card.declaration, catalog), catalog, rules)
+    got = [(f.code, f.severity) for f in findings if f.code in ("use-review", "use-restricted")]
+    if expected == "error":
+        assert ("use-restricted", Severity.ERROR) in got
+    else:
+        assert got == expected

@@ -369,6 +369,10 @@ def _field_of_use(ctx: _Context, policy: LicensePolicy) -> list[Finding]:
             code, words = "use-restricted", "is for research only"
         elif item.id == "non-production-only" and modes & {"hosted-service", "on-device"}:
             code, words = "use-restricted", "may not be used in production"
+        elif item.id in ("research-only", "non-production-only") and modes - {"research"}:
+            # Internal use can be production work or research; only the rules can say which.
+            findings.append(_internal_use_review(ctx, policy, item.id, item.clause))
+            continue
         elif item.id == "no-hosted-service" and "hosted-service" in modes:
             code, words = "hosted-service-forbidden", "may not be offered as a hosted service"
         elif item.id == "no-distribution" and modes & {
@@ -401,6 +405,20 @@ def _field_of_use(ctx: _Context, policy: LicensePolicy) -> list[Finding]:
                 )
             )
     return findings
+
+
+def _internal_use_review(
+    ctx: _Context, policy: LicensePolicy, limit: str, clause: str | None
+) -> Finding:
+    allowed = "research" if limit == "research-only" else "non-production use"
+    return ctx.finding(
+        "use-review",
+        f"{policy.id} allows only {allowed}, and the rules declare internal use, which may be "
+        "production work",
+        policy=policy,
+        clause=clause,
+        hint="if the models are used only for research, declare deployment.modes: [research]",
+    )
 
 
 def _org_value(rules: Rules, threshold: Threshold) -> float | None:
