@@ -310,3 +310,25 @@ def test_guardrail_removal_fails_under_the_nvidia_open_model_license(tmp_path: P
         ("error", "use-restricted", "§2.1")
     ]
     assert "a kind of 'safety-circumvention'" in found[0]["message"]
+
+
+@pytest.mark.skipif(not (SHARED / "license-texts").is_dir(), reason="license texts absent")
+@pytest.mark.parametrize(
+    ("front_matter", "file_name"),
+    [("license: other", "LICENSE"), ("tags: [chat]", "LICENSE"), ("tags: [chat]", "LICENSE-MODEL")],
+)
+def test_a_card_that_leaves_its_license_open_is_read_from_the_license_file(
+    tmp_path: Path, front_matter: str, file_name: str
+) -> None:
+    """`other` or no license key, and a license text identified beyond doubt: that license."""
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "README.md").write_text(f"---\n{front_matter}\n---\n# A model\n")
+    text = (SHARED / "license-texts" / "deepseek-la-1.0.txt").read_text(encoding="utf-8")
+    (folder / file_name).write_text(text)
+    (folder / "LICENSE-CODE").write_text((SHARED / "license-texts" / "mit.txt").read_text())
+    _, data = check_json(str(folder))
+    (model,) = data["models"]  # type: ignore[misc]
+    assert model["license"]["ids"] == ["deepseek"], model["license"]
+    codes = {f["code"] for f in model["findings"]}
+    assert not codes & {"license-unknown", "license-missing", "license-file-mismatch"}, codes

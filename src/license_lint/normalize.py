@@ -55,7 +55,12 @@ def normalize(
     if needs_fallback:
         # Only a card that names no license itself is searched further (link, gating prompt).
         link_term = _from_link(declaration, catalog, evidence, license_file)
-        found = (name_term, link_term, _from_prompt(declaration, catalog, evidence))
+        found = (
+            name_term,
+            link_term,
+            _from_file(license_file),
+            _from_prompt(declaration, catalog, evidence),
+        )
         fallbacks = [t for t in found if t is not None]
 
     for value in declaration.values:
@@ -390,6 +395,18 @@ def _from_link(
     if found:
         return LicenseTerm((found,), evidence("license_link", link), MEDIUM, "matched by its URL")
     return None
+
+
+def _from_file(license_file: tuple[str, str, str] | None) -> LicenseTerm | None:
+    """The repository's license file, when its text was identified beyond doubt."""
+    # What the card leaves open, a license text identified with high confidence settles; a
+    # weaker match is only worth a mismatch warning, not standing in for the card.
+    if license_file is None or license_file[2] != HIGH:
+        return None
+    path, file_id, confidence = license_file
+    return LicenseTerm(
+        (file_id,), Evidence("file", file_id, None, path), confidence, "read from the license file"
+    )
 
 
 def _from_prompt(

@@ -22,8 +22,17 @@ from .normalize import normalize
 from .repolint import repo_findings
 from .rules import Rules, obligation_kinds
 
-# Root files the Hub serves even for gated repos; the first present one is identified.
-ROOT_LICENSE_FILES = ("LICENSE", "LICENSE.md", "LICENSE.txt")
+# Root files the Hub serves even for gated repos, then the names repositories give the weights'
+# license when the code has another (DeepSeek's LICENSE-MODEL); the first identified one counts.
+ROOT_LICENSE_FILES = (
+    "LICENSE",
+    "LICENSE.md",
+    "LICENSE.txt",
+    "LICENSE-MODEL",
+    "LICENSE_MODEL",
+    "MODEL-LICENSE",
+    "MODEL_LICENSE",
+)
 MAX_LICENSE_BYTES = 2 * 1024 * 1024
 
 
