@@ -316,7 +316,7 @@ def test_waiver_scoped_to_a_revision() -> None:
     catalog = load_catalog()
     text = WAIVER_RULES.format(expires="2099-01-01").replace(
         "    codes: [commercial-use-forbidden]",
-        "    revision: abc123\n    codes: [commercial-use-forbidden]",
+        "    revision: abc1234\n    codes: [commercial-use-forbidden]",
     )
     rules = parse_rules(text, "rules.yaml", catalog)
     subject = card("license: cc-by-nc-4.0")
@@ -324,7 +324,7 @@ def test_waiver_scoped_to_a_revision() -> None:
     today = datetime.date(2026, 11, 29)
     other, _ = waive(subject.ref, "f" * 40, findings, rules, today)
     assert verdict(other, Severity.ERROR) == "fail"
-    same, _ = waive(subject.ref, "abc123" + "0" * 34, findings, rules, today)
+    same, _ = waive(subject.ref, "abc1234" + "0" * 33, findings, rules, today)
     assert verdict(same, Severity.ERROR) == "pass"
 
 

@@ -196,3 +196,17 @@ def test_a_figure_that_cannot_be_compared_is_refused(value: str) -> None:
         parse_rules(text, "r.yaml", load_catalog())
     assert info.value.where == "r.yaml:3"
     assert "organization.annual_revenue_usd" in str(info.value)
+
+
+@pytest.mark.parametrize("revision", ["main", "v1.0", "3f2", "3f2a9c1z"])
+def test_a_waiver_revision_must_be_a_commit_sha(revision: str) -> None:
+    """A branch name never matches a commit, and a 1-3 digit prefix matches far too many."""
+    text = (
+        "version: 1\nexceptions:\n  - model: a/b\n    revision: "
+        f"{revision}\n    codes: [license-unknown]\n    reason: r\n    owner: o\n"
+        "    expires: 2099-01-01\n"
+    )
+    with pytest.raises(ConfigError) as info:
+        parse_rules(text, "r.yaml", load_catalog())
+    assert info.value.where == "r.yaml:4"
+    assert f"'{revision}' is not a commit sha" in str(info.value)

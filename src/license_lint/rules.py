@@ -256,6 +256,12 @@ def _explain(error: Any, path: list[str | int]) -> tuple[str, str | None]:
         return f"must be {error.validator_value!r}", None
     if error.validator == "pattern" and path and path[-1] == "expires":
         return f"'{error.instance}' is not a date", "write it as YYYY-MM-DD"
+    if error.validator == "pattern" and path and path[-1] == "revision":
+        return (
+            f"'{error.instance}' is not a commit sha",
+            "give the commit's sha or its first 7 or more hex digits; a branch or tag name "
+            "never matches, because waivers are compared with the commit the Hub reports",
+        )
     if error.validator == "pattern" and "domicile" in path:
         return f"'{error.instance}' is not a country code", "use ISO 3166 codes (US, DE) or EU"
     return error.message, None
