@@ -111,3 +111,24 @@ def test_without_attribution_and_github_format(base: FakeHub, tmp_path: Path) ->
 def test_missing_path_is_an_error() -> None:
     result = run_cli("lint", "/nonexistent/model-repo")
     assert result.code == 2 and "does not exist" in result.err
+
+
+@pytest.mark.skipif(not LICENSE_TEXTS.is_dir(), reason="license texts absent")
+@pytest.mark.parametrize("front_matter", ["license: other", "tags: [llama]"])
+def test_a_card_that_names_no_license_fails_lint_though_the_file_says_it(
+    base: FakeHub, tmp_path: Path, front_matter: str
+) -> None:
+    """`check` may rely on the LICENSE text; a publisher's card must still declare it."""
+    folder = repo(tmp_path)
+    readme = folder / "README.md"
+    readme.write_text(readme.read_text().replace("license: llama3.1", front_matter))
+    code, data = lint(folder)
+    assert code == 1
+    (missing,) = [f for f in data["models"][0]["findings"] if f["code"] == "license-missing"]  # type: ignore[index]
+    assert "read llama3.1 from LICENSE" in missing["message"]
+    assert missing["hint"] == "add `license: llama3.1` to the README front matter"
+    # The consumer's gate takes the license from the file and reports nothing missing.
+    result = run_cli("check", "-f", "json", "--no-lineage", str(folder))
+    (model,) = json.loads(result.out)["models"]
+    assert "license-missing" not in {f["code"] for f in model["findings"]}
+    assert model["license"]["ids"] == ["llama3.1"]

@@ -61,6 +61,9 @@ def repo_findings(
             )
         )
 
+    undeclared = _undeclared(card, effective, catalog, rules)
+    if undeclared is not None:
+        out.append(undeclared)
     short_name = name.rsplit("/", 1)[-1]
     for term in effective.terms:
         if len(term.any_of) > 1:
@@ -130,6 +133,39 @@ def repo_findings(
                     f'rename the model so that its name begins with "{duty.text}"',
                 )
     return out
+
+
+def _undeclared(
+    card: Card, effective: Normalized, catalog: Catalog, rules: Rules
+) -> Finding | None:
+    """license-missing for a card that names no license itself, though a file or tag does."""
+    # A consumer may rely on an identified LICENSE text; a publisher's card must still say it,
+    # or the Hub shows no license and its license filter never finds the model.
+    declaration = card.declaration
+    stated = [v for v in declaration.values if v.lower() not in PLACEHOLDERS]
+    if stated or declaration.license_name or rules.severity.get("license-missing") == "off":
+        return None
+    found = {
+        (term.evidence.path or term.evidence.source): term.any_of
+        for term in effective.terms
+        if term.evidence.source in ("file", "tags") and term.any_of
+    }
+    if not found:
+        return None
+    ids = sorted({i for any_of in found.values() for i in any_of})
+    policy = catalog.get(ids[0])
+    hub_id = policy.hub_ids[0] if policy is not None and policy.hub_ids else "other"
+    override = rules.severity.get("license-missing")
+    return Finding(
+        code="license-missing",
+        severity=Severity(override) if override else DEFAULT_SEVERITY["license-missing"],
+        message=f"the card's front matter names no license; license-lint read {', '.join(ids)} "
+        f"from {', '.join(sorted(found))}, but the Hub and its license filter see none",
+        subject=card.label,
+        location=Location(card.readme_path, declaration.lines.get(declaration.key or "license")),
+        hint=f"add `license: {hub_id}` to the README front matter"
+        + (" with license_name and license_link" if hub_id == "other" else ""),
+    )
 
 
 def _has_notice(files: Mapping[str, str], text: str) -> bool:
