@@ -173,3 +173,45 @@ def test_lock_then_drift(hub: FakeHub, tmp_path: Path, monkeypatch: pytest.Monke
     assert not [f for f in data["models"][1]["findings"] if f["code"] == "license-drift"]
     missing = run_cli("audit", "--locked", "--lock", "nope.lock", "acme-drift/model")
     assert missing.code == 2 and "license-lint lock" in missing.err
+
+
+@pytest.mark.parametrize(
+    ("models", "problem"),
+    [
+        ([{"ref": "acme-drift/bad", "sha": "0" * 40}], "models[0] is not a lock entry"),
+        (["acme-drift/bad"], "models[0] is not a lock entry"),
+        ([{"reference": "acme-drift/bad"}, {"reference": "acme-drift/bad"}], "a second time"),
+    ],
+)
+def test_a_malformed_lock_is_an_error(
+    hub: FakeHub,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    models: list[object],
+    problem: str,
+) -> None:
+    """A dropped lock entry would turn a drifted model into one merely 'not in the lock'."""
+    monkeypatch.chdir(tmp_path)
+    hub.add_card("acme-drift/bad", "---\nlicense: apache-2.0\n---\n")
+    (tmp_path / "license-lint.lock").write_text(json.dumps({"version": 1, "models": models}))
+    result = run_cli("audit", "--no-lineage", "--locked", "acme-drift/bad")
+    assert result.code == 2, result.out
+    assert "license-lint.lock" in result.err and problem in result.err
+
+
+def test_github_outputs_follow_the_exit_code(
+    hub: FakeHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run that fails on a finding about the rules (an unused waiver at error) says fail."""
+    monkeypatch.chdir(tmp_path)
+    hub.add_card("acme-drift/gh-ok", "---\nlicense: apache-2.0\n---\n")
+    (tmp_path / "rules.yaml").write_text(
+        "version: 1\nseverity:\n  waiver-unused: error\nexceptions:\n"
+        "  - model: acme-drift/not-checked\n    codes: [license-denied]\n    reason: r\n"
+        "    owner: legal@example.com\n    expires: 2099-01-01\n"
+    )
+    outputs = tmp_path / "outputs"
+    monkeypatch.setenv("GITHUB_OUTPUT", str(outputs))
+    result = run_cli("check", "-f", "github", "--rules", "rules.yaml", "acme-drift/gh-ok")
+    assert result.code == 1
+    assert outputs.read_text() == "verdict=fail\nfindings=1\n"

@@ -210,3 +210,22 @@ def test_a_waiver_revision_must_be_a_commit_sha(revision: str) -> None:
         parse_rules(text, "r.yaml", load_catalog())
     assert info.value.where == "r.yaml:4"
     assert f"'{revision}' is not a commit sha" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("version: 1\nseverity:\n  license-drift: off\n", 3),
+        (
+            "version: 1\nexceptions:\n  - model: a/b\n    codes: [gated, license-drift]\n"
+            "    reason: r\n    owner: o\n    expires: 2099-01-01\n",
+            4,
+        ),
+    ],
+)
+def test_license_drift_cannot_be_lowered_or_waived(text: str, line: int) -> None:
+    """The lock settles drift: a rules file that lowers or waives it is refused at its line."""
+    with pytest.raises(ConfigError) as info:
+        parse_rules(text, "r.yaml", load_catalog())
+    assert info.value.where == f"r.yaml:{line}"
+    assert "license-drift cannot be changed or waived" in str(info.value)

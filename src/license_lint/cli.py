@@ -302,21 +302,28 @@ def check_command(
 
 def _finish(report: Report, opts: CommonOptions) -> int:
     """Write the report (and, for --format github, the job summary and outputs); the exit code."""
-    from .model import SEVERITY_ORDER
     from .report import render
 
     write_output(render(report, opts.format, _styler(opts)), opts.output)
+    outcome = _outcome(report)
     if opts.format == "github":
-        _github_files(report)
+        _github_files(report, outcome)
+    return {"error": EXIT_ERROR, "fail": EXIT_FINDINGS}.get(outcome, EXIT_OK)
+
+
+def _outcome(report: Report) -> str:
+    """The run's verdict: error (a model not checked), fail, or pass; the exit code follows it."""
+    from .model import SEVERITY_ORDER
+
     if report.count("error"):
-        return EXIT_ERROR
+        return "error"
     level = SEVERITY_ORDER[report.fail_on]
     # Findings about the run itself (a waiver that matched nothing) count like a model's.
     run_fails = any(SEVERITY_ORDER[f.severity] >= level for f in report.findings)
-    return EXIT_FINDINGS if report.count("fail") or run_fails else EXIT_OK
+    return "fail" if report.count("fail") or run_fails else "pass"
 
 
-def _github_files(report: Report) -> None:
+def _github_files(report: Report, outcome: str) -> None:
     """In a GitHub Actions job: the Markdown report as the job summary, and step outputs."""
     from .report.markdown import render_limited
 
@@ -327,10 +334,10 @@ def _github_files(report: Report) -> None:
             handle.write(render_limited(report))
     outputs = os.environ.get("GITHUB_OUTPUT")
     if outputs:
-        verdict = "error" if report.count("error") else "fail" if report.count("fail") else "pass"
         active = sum(1 for r in report.results for f in r.findings if f.waiver is None)
+        active += len(report.findings)
         with open(outputs, "a", encoding="utf-8") as handle:
-            handle.write(f"verdict={verdict}\nfindings={active}\n")
+            handle.write(f"verdict={outcome}\nfindings={active}\n")
 
 
 def _fetcher(opts: CommonOptions) -> HubFetcher:
@@ -492,17 +499,12 @@ def audit_command(
     kept. With --locked, a model whose commit, license or verdict changed since
     license-lint.lock fails with license-drift.
     """
-    from pathlib import Path
-
-    from .catalog import load_catalog
     from .lockfile import apply_drift, read_lock
-    from .rules import load_rules
 
     lock = read_lock(lock_path) if locked else None
     report = _inventory_run(opts, **inventory)
     if lock is not None:
-        rules = load_rules(inventory.get("rules_file"), Path.cwd(), load_catalog())
-        report = apply_drift(report, lock, lock_path, rules)
+        report = apply_drift(report, lock, lock_path)
     return _finish(report, opts)
 
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .evaluate import verdict, waive
+from .evaluate import verdict
 from .model import Finding, Location, ModelResult, Report, Severity
-from .rules import Rules
 
 LOCK_FILE = "license-lint.lock"
 LOCK_VERSION = 1
@@ -61,7 +59,21 @@ def read_lock(path: str) -> dict[str, dict[str, Any]]:
     models = data.get("models")
     if not isinstance(models, list):
         raise InputError(f"{path} has no list of models")
-    return {str(m.get("reference")): m for m in models if isinstance(m, dict)}
+    entries: dict[str, dict[str, Any]] = {}
+    for index, entry in enumerate(models):
+        # A dropped entry would make its model look merely unlocked (a warning), not drifted.
+        if not isinstance(entry, dict) or not isinstance(entry.get("reference"), str):
+            raise InputError(
+                f"{path}: models[{index}] is not a lock entry (an object with a 'reference')",
+                hint="recreate the lock with `license-lint lock`",
+            )
+        if entry["reference"] in entries:
+            raise InputError(
+                f"{path}: models[{index}] locks {entry['reference']} a second time",
+                hint="recreate the lock with `license-lint lock`",
+            )
+        entries[entry["reference"]] = entry
+    return entries
 
 
 _COMPARED = (
@@ -73,11 +85,11 @@ _COMPARED = (
 
 
 def apply_drift(
-    report: Report, lock: dict[str, dict[str, Any]], lock_path: str, rules: Rules
+    report: Report, lock: dict[str, dict[str, Any]], lock_path: str
 ) -> Report:
     """Add a license-drift finding to every model that changed since the lock; redo verdicts.
 
-    The rules' severity for license-drift and their waivers apply as to any finding.
+    The rules can neither lower nor waive license-drift (rules.FIXED_CODE): the lock settles it.
     """
     current = {str(e["reference"]): e for e in lock_entries(report)}
     results = []
@@ -117,12 +129,6 @@ def apply_drift(
                 if changes
                 else []
             )
-        override = rules.severity.get("license-drift")
-        if override == "off":
-            drift = []
-        elif override:
-            drift = [replace(f, severity=Severity(override)) for f in drift]
-        drift, _ = waive(result.ref, result.card.sha, drift, rules, datetime.date.today())
         findings = (*result.findings, *drift)
         results.append(
             replace(result, findings=findings, verdict=verdict(findings, report.fail_on))

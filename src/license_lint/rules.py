@@ -336,9 +336,13 @@ def _check_ids(data: dict[str, Any], document: YamlDocument, catalog: Catalog) -
     _members(document, ["obligations", "accept"], accept, obligation_kinds(), "an obligation kind")
     severity = list(data.get("severity") or {})
     _members(document, ["severity"], severity, codes, "a finding code", by_key=True)
+    if FIXED_CODE in severity:
+        _fixed_code(document, ["severity", FIXED_CODE])
     for index, waiver in enumerate(data.get("exceptions") or []):
         path = ["exceptions", index, "codes"]
         _members(document, path, waiver.get("codes") or [], codes, "a finding code")
+        if FIXED_CODE in (waiver.get("codes") or []):
+            _fixed_code(document, [*path, list(waiver["codes"]).index(FIXED_CODE)])
         try:
             datetime.date.fromisoformat(waiver["expires"])
         except ValueError:
@@ -348,6 +352,20 @@ def _check_ids(data: dict[str, Any], document: YamlDocument, catalog: Catalog) -
                 where=document.where(path),
                 hint="write it as YYYY-MM-DD",
             ) from None
+
+
+# The lock is the organization's own record: a change against it is settled by reviewing it
+# and writing the lock again, never by lowering or waiving the finding in the rules.
+FIXED_CODE = "license-drift"
+
+
+def _fixed_code(document: YamlDocument, path: list[str | int]) -> None:
+    raise ConfigError(
+        f"{dotted(path)}: {FIXED_CODE} cannot be changed or waived in the rules",
+        where=document.where(path),
+        hint="review the change and run `license-lint lock` to record it, or run the audit "
+        "without --locked",
+    )
 
 
 def _members(
