@@ -62,6 +62,9 @@ def module_hub() -> Iterator[FakeHub]:
             "acme-sbom/openmdw": card("openmdw-1.0"),
             "acme-sbom/other": card("other"),
             "acme-sbom/everything": card(json.dumps(sorted(load_catalog().policies))),
+            # Its base is not on the Hub: what the base imposes is unknown.
+            "acme-sbom/orphan": card("apache-2.0", "acme-sbom/deleted-base"),
+            "acme-sbom/orphan-child": card("apache-2.0", "acme-sbom/orphan"),
         }
         for repo_id, text in cards.items():
             gated = "manual" if repo_id.startswith("meta-") else None
@@ -606,3 +609,23 @@ def test_without_lineage_nothing_is_concluded(hub: FakeHub, tmp_path: Path) -> N
     leaf = data["packages"][0]
     assert leaf["licenseDeclared"] == "MIT"
     assert leaf["licenseConcluded"] == "NOASSERTION"
+
+
+def test_no_license_is_concluded_over_a_base_that_could_not_be_read(
+    hub: FakeHub, tmp_path: Path
+) -> None:
+    """A confident concluded license would hide that an ancestor's terms are unknown."""
+    data = write("spdx", tmp_path / "orphan.spdx.json", "acme-sbom/orphan-child")
+    packages = spdx_packages(data)
+    for name in ("acme-sbom/orphan-child", "acme-sbom/orphan"):
+        package = packages[name]
+        assert package["licenseDeclared"] == "Apache-2.0", name
+        assert package["licenseConcluded"] == "NOASSERTION", name
+        assert "base acme-sbom/deleted-base could not be read" in package["licenseComments"]
+    cdx = write("cyclonedx", tmp_path / "orphan.cdx.json", "acme-sbom/orphan-child")
+    for name in ("acme-sbom/orphan-child", "acme-sbom/orphan"):
+        component = cdx_components(cdx)[name]
+        assert cdx_licenses(component, "declared") == [
+            {"acknowledgement": "declared", "id": "Apache-2.0"}
+        ]
+        assert cdx_licenses(component, "concluded") == [], name

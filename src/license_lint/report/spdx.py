@@ -10,7 +10,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -251,6 +251,8 @@ class Entry:
     result: ModelResult | None = None
     problem: str | None = None
     depth: int = 0
+    # Why no license is concluded although the package was read: a base that could not be.
+    unconcluded: str | None = None
 
     @property
     def owner(self) -> str | None:
@@ -361,6 +363,10 @@ class _Builder:
         card = result.card
         on_hub = not (card.ref.is_local if card else result.ref.is_local)
         concluded = result.effective if result.lineage is not None else None
+        unread = _unread_bases(result.lineage)
+        if unread:
+            # What an unreadable base imposes is unknown, so no license can be concluded.
+            concluded = None
         # Without a card the name is the reference less its revision, which was never resolved.
         name = card.label if card else result.ref.repo_id or str(result.ref)
         entry = self.entry(
@@ -371,11 +377,13 @@ class _Builder:
             card=card,
             declared=result.license,
             concluded=concluded,
+            unconcluded=_unconcluded(unread),
         )
         if entry.result is None:
             # Met before as a base model of an earlier subject: now it is checked itself.
             entry.result, entry.declared, entry.problem = result, result.license, result.error
-            entry.concluded = concluded or entry.concluded
+            entry.concluded = None if unread else concluded or entry.concluded
+            entry.unconcluded = _unconcluded(unread)
         if entry.ref not in self.out.subjects:
             self.out.subjects.append(entry.ref)
         if result.lineage is not None:
@@ -399,7 +407,8 @@ class _Builder:
     def _node(self, kind: str, node: LineageNode, lineage: Lineage | None) -> Entry:
         card = node.card
         concluded = None
-        if lineage is not None and card is not None and node.license is not None:
+        unread = _unread_bases(lineage, node.repo_id) if lineage is not None else []
+        if lineage is not None and card is not None and node.license is not None and not unread:
             concluded = self._effective(lineage, node)
         return self.entry(
             kind,
@@ -411,11 +420,13 @@ class _Builder:
             concluded=concluded,
             problem=node.problem,
             depth=node.depth,
+            unconcluded=_unconcluded(unread) if card is not None else None,
         )
 
     def _effective(self, lineage: Lineage, node: LineageNode) -> Normalized:
         """A base model's own license plus what it inherits from its own bases."""
         own = node.license or Normalized(terms=())
+        required = {t.any_of[0] for t in own.terms if len(t.any_of) == 1}
         inherited = [
             LicenseTerm(
                 (license_id,),
@@ -424,7 +435,8 @@ class _Builder:
                 "inherited from a base model",
             )
             for license_id in effective_ids(lineage, node.repo_id, self.catalog)
-            if license_id not in own.ids
+            # Only a license the node requires stands for an inherited one, not one it offers.
+            if license_id not in required
         ]
         return Normalized(terms=own.terms + tuple(inherited), conflicts=own.conflicts)
 
@@ -483,6 +495,34 @@ def entry_comment(entry: Entry) -> str:
     return "\n".join(lines)
 
 
+def _unread_bases(lineage: Lineage | None, start: str | None = None) -> list[str]:
+    """Ancestors of `start` (the root by default) whose card or license could not be read."""
+    if lineage is None:
+        return []
+    parents: dict[str, list[str]] = {}
+    for edge in lineage.edges:
+        parents.setdefault(edge.child, []).append(edge.parent)
+    seen: set[str] = set()
+    stack = list(parents.get(start or lineage.root, []))
+    unread: list[str] = []
+    while stack:
+        repo = stack.pop()
+        if repo in seen:
+            continue
+        seen.add(repo)
+        node = lineage.nodes.get(repo)
+        if node is None or node.card is None or node.license is None:
+            unread.append(repo)
+        stack += parents.get(repo, [])
+    return sorted(unread)
+
+
+def _unconcluded(unread: Sequence[str]) -> str | None:
+    if not unread:
+        return None
+    return f"because base {', '.join(unread)} could not be read, so what it imposes is unknown"
+
+
 def license_comment(entry: Entry, declared: bool = True, concluded: bool = True) -> str | None:
     """Where the declared license was read, and how the concluded one was reached."""
     lines: list[str] = []
@@ -497,6 +537,8 @@ def license_comment(entry: Entry, declared: bool = True, concluded: bool = True)
             "concluded: the package's own license and every license of its base models that "
             f"binds derivatives ({entry.concluded.expression})"
         )
+    elif concluded and entry.unconcluded is not None:
+        lines.append(f"concluded: NOASSERTION, {entry.unconcluded}")
     return "\n".join(lines) or None
 
 
