@@ -51,7 +51,8 @@ def test_scan_finds_every_id_with_file_and_line(hub: FakeHub, tmp_path: Path) ->
     found = {(m["reference"], m["card"]["kind"] if m["card"] else None) for m in data["models"]}
     assert {r for r, _ in found} == {
         "acme-test/base-apache",
-        "acme-test/base-nc",
+        # The code pins revision="main": the reference says so, as written.
+        "acme-test/base-nc@main",
         "acme-test/merge-model",
         "acme-test/lora-adapter",
         "acme-test-legacy",
@@ -61,7 +62,7 @@ def test_scan_finds_every_id_with_file_and_line(hub: FakeHub, tmp_path: Path) ->
     text = run_cli("audit", "--no-lineage", "--format", "sarif", "--scan", str(tmp_path)).out
     assert "train.py" in text
     lines = {m["reference"]: m for m in data["models"]}
-    assert lines["acme-test/base-nc"]["findings"]
+    assert lines["acme-test/base-nc@main"]["findings"]
 
 
 def test_scan_origins_have_the_right_lines(tmp_path: Path) -> None:
@@ -215,3 +216,220 @@ def test_github_outputs_follow_the_exit_code(
     result = run_cli("check", "-f", "github", "--rules", "rules.yaml", "acme-drift/gh-ok")
     assert result.code == 1
     assert outputs.read_text() == "verdict=fail\nfindings=1\n"
+
+
+# -- duplicates, revisions, repo types and builders in the inventory -------------------------
+
+
+def _openrail(hub: FakeHub, repo: str) -> None:
+    """A model under a license with use restrictions, so that declared uses decide the verdict."""
+    hub.add_card(repo, "---\nlicense: bigscience-openrail-m\n---\n")
+
+
+def _scanned(tmp_path: Path, code: str) -> list[str]:
+    """The references --scan finds in one Python file."""
+    from license_lint.inventory import scan
+
+    (tmp_path / "app.py").write_text(code)
+    return [str(r) for r in scan(str(tmp_path))]
+
+
+def test_scan_does_not_drop_uses_given_in_the_inventory_file(
+    hub: FakeHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A model named in --file with uses and also found by --scan keeps the file's uses."""
+    monkeypatch.chdir(tmp_path)
+    _openrail(hub, "acme-audit/med-uses")
+    (tmp_path / "inv.yaml").write_text(
+        "models:\n  - model: acme-audit/med-uses\n    uses: [medical-advice]\n"
+    )
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text(
+        'from transformers import AutoModel\nAutoModel.from_pretrained("acme-audit/med-uses")\n'
+    )
+    alone = run_cli("audit", "--no-lineage", "--file", "inv.yaml")
+    assert alone.code == 1
+    both = run_cli("audit", "--no-lineage", "-f", "json", "--file", "inv.yaml", "--scan", "src")
+    assert both.code == 1, both.out
+    data = json.loads(both.out)
+    assert [m["reference"] for m in data["models"]] == ["acme-audit/med-uses"]
+    assert "use-restricted" in {f["code"] for f in data["models"][0]["findings"]}
+    # The merged entry points at the inventory line, where it was listed first.
+    sarif = run_cli("audit", "--no-lineage", "-f", "sarif", "--file", "inv.yaml", "--scan", "src")
+    assert "inv.yaml" in sarif.out and "app.py" not in sarif.out
+
+
+def test_duplicate_inventory_entry_does_not_drop_uses(
+    hub: FakeHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A model listed twice in a YAML inventory keeps the uses of the entry that gives them."""
+    monkeypatch.chdir(tmp_path)
+    _openrail(hub, "acme-audit/med-dup")
+    (tmp_path / "inv.yaml").write_text(
+        "models:\n"
+        "  - model: acme-audit/med-dup\n    uses: [medical-advice]\n"
+        "  - acme-audit/med-dup\n"
+    )
+    result = run_cli("audit", "--no-lineage", "--file", "inv.yaml")
+    assert result.code == 1, result.out
+
+
+def test_merge_duplicates_unions_uses_and_keeps_the_first_origin() -> None:
+    from license_lint.inventory import merge_duplicates
+    from license_lint.model import Location, ModelRef
+
+    first = ModelRef(repo_id="acme/x", origin=Location("inv.yaml", 2), uses=("a",))
+    again = ModelRef(repo_id="ACME/x", origin=Location("app.py", 9), uses=("b", "a"))
+    other = ModelRef(repo_id="acme/x", revision="v1", uses=("c",))
+    plain = ModelRef(repo_id="acme/y")
+    found = ModelRef(repo_id="acme/y", origin=Location("app.py", 3), notes=("note",))
+    merged = merge_duplicates([first, other, again, plain, found])
+    assert [str(r) for r in merged] == ["acme/x", "acme/x@v1", "acme/y"]
+    assert merged[0].uses == ("a", "b") and merged[0].origin == Location("inv.yaml", 2)
+    assert merged[1].uses == ("c",)
+    # A reference given on the command line has no origin: the first one listed is kept.
+    assert merged[2].origin == Location("app.py", 3) and merged[2].notes == ("note",)
+
+
+def test_scan_finds_the_model_passed_positionally_to_pipeline(tmp_path: Path) -> None:
+    """pipeline("task", "org/model") names the model as its second positional argument."""
+    code = (
+        "from transformers import pipeline\n"
+        'p = pipeline("text-generation", "acme-audit/gen")\n'
+        'q = pipeline(task="fill-mask", model="acme-audit/mask")\n'
+        'r = pipeline("acme-audit/a-task-not-a-model")\n'
+    )
+    assert sorted(_scanned(tmp_path, code)) == ["acme-audit/gen", "acme-audit/mask"]
+
+
+def test_scan_keeps_the_revision_the_code_pins(
+    hub: FakeHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """from_pretrained("org/x", revision=SHA) is audited at SHA, not at main."""
+    monkeypatch.chdir(tmp_path)
+    pinned = hub.add_card(
+        "acme-audit/pinned", "---\nlicense: cc-by-nc-4.0\n---\nold\n", branch=None
+    )
+    hub.add_card("acme-audit/pinned", "---\nlicense: apache-2.0\n---\nnew\n")
+    (tmp_path / "app.py").write_text(
+        "from transformers import AutoModel\n"
+        f'm = AutoModel.from_pretrained("acme-audit/pinned", revision="{pinned}")\n'
+    )
+    result = run_cli("audit", "--no-lineage", "-f", "json", "--scan", str(tmp_path))
+    data = json.loads(result.out)
+    assert [m["sha"] for m in data["models"]] == [pinned]
+    assert [m["revision"] for m in data["models"]] == [pinned]
+    assert result.code == 1
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        'AutoModel.from_pretrained("acme-audit/rev", revision="v1.0")',
+        'hf_hub_download("acme-audit/rev", "a.bin", revision="v1.0")',
+        'snapshot_download(repo_id="acme-audit/rev", revision="v1.0")',
+        'pipeline("text-generation", model="acme-audit/rev", revision="v1.0")',
+        'SentenceTransformer("acme-audit/rev", revision="v1.0")',
+    ],
+)
+def test_scan_reads_a_literal_revision_in_every_call(tmp_path: Path, call: str) -> None:
+    assert _scanned(tmp_path, f"{call}\n") == ["acme-audit/rev@v1.0"]
+
+
+def test_scan_reads_a_literal_dataset_revision(tmp_path: Path) -> None:
+    code = 'load_dataset("acme-audit/data", revision="refs/convert/parquet")\n'
+    assert _scanned(tmp_path, code) == ["datasets/acme-audit/data@refs/convert/parquet"]
+
+
+def test_scan_does_not_invent_a_revision_it_cannot_read(
+    hub: FakeHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A revision in a variable is not guessed: main is checked, and the run says so."""
+    from license_lint.inventory import scan
+
+    monkeypatch.chdir(tmp_path)
+    hub.add_card("acme-audit/unpinned", "---\nlicense: apache-2.0\n---\n")
+    (tmp_path / "app.py").write_text(
+        "REV = 'abc'\n"
+        'a = AutoModel.from_pretrained("acme-audit/unpinned", revision=REV)\n'
+        'b = AutoModel.from_pretrained("acme-audit/unpinned", revision="bad rev")\n'
+        'c = AutoModel.from_pretrained("acme-audit/unpinned", revision=None)\n'
+    )
+    (ref,) = scan("app.py")
+    assert ref.revision is None and ref.origin is not None and ref.origin.line == 2
+    assert ref.notes == (
+        "app.py:2: acme-audit/unpinned: revision=REV is not a string literal; checked at main",
+        "app.py:3: acme-audit/unpinned: revision='bad rev' is not a valid revision; "
+        "checked at main",
+    )
+    result = run_cli("audit", "--no-lineage", "-f", "json", "--scan", "app.py")
+    assert result.code == 0
+    assert [m["revision"] for m in json.loads(result.out)["models"]] == [None]
+    assert "app.py:2: acme-audit/unpinned: revision=REV is not a string literal" in result.err
+    quiet = run_cli("audit", "--no-lineage", "-q", "--scan", "app.py")
+    assert "revision=REV" not in quiet.err
+
+
+def test_scan_attributes_repo_type_dataset_to_a_dataset(tmp_path: Path) -> None:
+    """hf_hub_download(repo_id=..., repo_type="dataset") names a dataset, not a model."""
+    code = (
+        "from huggingface_hub import hf_hub_download, snapshot_download\n"
+        'f = hf_hub_download(repo_id="acme-audit/data", filename="x.csv", repo_type="dataset")\n'
+        'g = snapshot_download("acme-audit/more-data", repo_type="dataset")\n'
+        'h = snapshot_download("acme-audit/model", repo_type="model")\n'
+        'i = snapshot_download("acme-audit/demo", repo_type="space")\n'
+    )
+    assert sorted(_scanned(tmp_path, code)) == [
+        "acme-audit/model",
+        "datasets/acme-audit/data",
+        "datasets/acme-audit/more-data",
+    ]
+
+
+def test_scan_says_when_it_cannot_read_the_repo_type(tmp_path: Path) -> None:
+    from license_lint.inventory import scan
+
+    (tmp_path / "app.py").write_text('snapshot_download("acme-audit/what", repo_type=KIND)\n')
+    (ref,) = scan(str(tmp_path))
+    assert ref.kind == "model"
+    assert ref.notes and "repo_type=KIND is not a string literal" in ref.notes[0]
+
+
+@pytest.mark.parametrize(
+    "builder", ["json", "csv", "parquet", "text", "arrow", "webdataset", "imagefolder", "sql"]
+)
+def test_scan_ignores_packaged_dataset_loaders(tmp_path: Path, builder: str) -> None:
+    """load_dataset("json", data_files=...) uses a local loader, not a Hub dataset named json."""
+    code = (
+        "from datasets import load_dataset\n"
+        f'a = load_dataset("{builder}", data_files="train.data")\n'
+        f'b = load_dataset(path="{builder}", data_dir="data")\n'
+        'c = load_dataset("acme-audit/real-data")\n'
+    )
+    assert _scanned(tmp_path, code) == ["datasets/acme-audit/real-data"]
+
+
+def test_author_listing_entries_without_id_are_not_dropped_silently(hub: FakeHub) -> None:
+    """A listing page whose entries cannot be read fails the run; it never ends in a pass."""
+    for index in range(4):
+        hub.add_model(
+            {
+                "id": f"acme-audit-org/m{index}",
+                "sha": f"{index + 1:040x}",
+                "cardData": {"license": "mit"},
+                "siblings": [{"rfilename": "README.md"}],
+            }
+        )
+    hub.page_size = 2
+    hub.add_fault(
+        r"/api/models\?.*cursor=2",
+        status=200,
+        body='[{"modelId": "acme-audit-org/m2"}, "acme-audit-org/m3"]',
+    )
+    try:
+        result = run_cli("audit", "--author", "acme-audit-org", "--no-lineage", "-f", "json")
+    finally:
+        hub.page_size = 100
+    assert result.code == 2, result.err
+    assert "entry 1 on page 2 of the Hub's model listing is not a model description" in result.err
+    assert result.out == ""

@@ -260,3 +260,19 @@ def test_settings_and_token_discovery(tmp_path: pytest.TempPathFactory) -> None:
     assert settings.endpoint == "http://127.0.0.1:9"
     assert settings.offline
     assert TOKEN not in repr(settings_from_env({"HF_TOKEN": TOKEN}))
+
+
+@pytest.mark.parametrize(
+    ("entry", "problem"),
+    [
+        ('"acme-list/m1"', "is not a model description"),
+        ('{"modelId": "acme-list/m1"}', "is not a model description"),
+        ('{"id": ""}', "is not a model description"),
+        ('{"id": "acme-list/m1", "sha": "main"}', "has an invalid commit sha"),
+    ],
+)
+def test_listing_refuses_entries_it_cannot_read(hub: FakeHub, entry: str, problem: str) -> None:
+    """An unreadable entry is never skipped: a listing missing a model would look complete."""
+    hub.add_fault(r"/api/models", status=200, body=f'[{{"id": "acme-list/m0"}}, {entry}]')
+    with pytest.raises(HubUnavailableError, match=f"entry 2 on page 1 .*{problem}"):
+        list(client(hub).list_models(author="acme-list"))

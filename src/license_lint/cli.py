@@ -427,7 +427,7 @@ def _inventory_run(
 
     from .catalog import load_catalog
     from .errors import UsageError
-    from .inventory import read_inventory, scan
+    from .inventory import merge_duplicates, read_inventory, scan
     from .model import ModelRef, Severity
     from .pipeline import run_checks
     from .reference import parse_reference
@@ -442,17 +442,24 @@ def _inventory_run(
     if scan_path:
         refs += scan(scan_path)
     if author:
+        # The client refuses a listing with an entry it cannot read, so every entry has an id.
         listed = list(fetcher.client.list_models(author=author))
         fetcher.remember(listed)
-        refs += [ModelRef(repo_id=str(info["id"])) for info in listed if "id" in info]
+        refs += [ModelRef(repo_id=info["id"]) for info in listed]
         if not opts.quiet:
             click.echo(f"license-lint: {author} has {len(listed)} models", err=True)
     _check_uses(refs, catalog)
-    unique = list({(r.kind, str(r).casefold()): r for r in refs}.values())
+    # A model named twice (in the file and by the scan, say) is checked once, with all its uses.
+    unique = merge_duplicates(refs)
     if not unique:
         raise UsageError(
             "nothing to check", hint="give model ids, --file FILE, --author ORG or --scan PATH"
         )
+    if not opts.quiet:
+        from .textstyle import clean
+
+        for note in dict.fromkeys(n for r in unique for n in r.notes):
+            click.echo(f"license-lint: {clean(note)}", err=True)
     return run_checks(
         unique,
         fetcher,

@@ -337,16 +337,19 @@ class HubClient:
         url: str | None = f"{self.settings.endpoint}/api/models"
         target = _Target("model", None)
         seen = 0
+        number = 0
         while url is not None:
             response, page = self._get(url, params, target)
+            number += 1
             if not isinstance(page, list):
                 raise HubUnavailableError("the Hub's model listing is not a list")
-            for item in page:
-                if isinstance(item, dict):
-                    yield item
-                    seen += 1
-                    if limit is not None and seen >= limit:
-                        return
+            for index, item in enumerate(page, start=1):
+                # Skipping an unreadable entry would leave a model out of an audit that still
+                # looks complete: the listing is refused instead.
+                yield _listed(item, f"entry {index} on page {number} of the Hub's model listing")
+                seen += 1
+                if limit is not None and seen >= limit:
+                    return
             next_url = response.links.get("next", {}).get("url")
             if next_url and _origin(next_url) != self._origin:
                 raise RedirectRefusedError(
@@ -517,6 +520,20 @@ class HubClient:
                 **common,
             )
         return FetchError(f"the Hub answered HTTP {status} for {target.label}: {message}", **common)
+
+
+def _listed(item: Any, label: str) -> dict[str, Any]:
+    """A listing entry, checked like a model description: an object with an id and a valid sha."""
+    if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"]:
+        raise HubUnavailableError(
+            f"{label} is not a model description (an object with an id)",
+            hint="check HF_ENDPOINT points at a Hub or a faithful mirror, then run again",
+        )
+    sha = item.get("sha")
+    if sha is not None and not (isinstance(sha, str) and is_sha(sha)):
+        # The id is not quoted: it comes from the answer, which may hold terminal escapes.
+        raise HubUnavailableError(f"{label} has an invalid commit sha")
+    return item
 
 
 def _origin(url: str) -> str:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import ast
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import InputError, LicenseLintError
+from .hub import validate_revision
 from .model import Location, ModelRef
 from .reference import parse_reference
 from .yamlsource import YamlDocument, parse_yaml
@@ -21,7 +22,8 @@ SKIPPED_DIRS = frozenset(
     {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", "dist", "build"}
 )
 
-# Calls whose first argument (or a keyword) names a model or dataset on the Hub.
+# Calls whose first argument (or a keyword) names a model or dataset on the Hub; each of them
+# also takes `revision=`.
 _MODEL_CALLS = {
     "from_pretrained": ("pretrained_model_name_or_path", "model_id", "repo_id"),
     "pipeline": ("model",),
@@ -31,6 +33,36 @@ _MODEL_CALLS = {
     "SentenceTransformer": ("model_name_or_path",),
 }
 _DATASET_CALLS = {"load_dataset": ("path",)}
+# Calls whose `repo_type=` says what the repo is: a model (the default), a dataset or a Space.
+_TYPED_CALLS = frozenset({"hf_hub_download", "snapshot_download"})
+_REPO_KINDS = frozenset({"model", "dataset"})
+# The packaged builders of the datasets library (its datasets.packaged_modules: those load_dataset
+# knows by name, and those behind Dataset.from_generator, from_spark, from_sql and its cache).
+# load_dataset("json", data_files=...) reads local files with one and names no dataset on the Hub.
+PACKAGED_BUILDERS = frozenset(
+    {
+        "arrow",
+        "audiofolder",
+        "cache",
+        "csv",
+        "eval",
+        "generator",
+        "hdf5",
+        "imagefolder",
+        "json",
+        "lance",
+        "niftifolder",
+        "pandas",
+        "parquet",
+        "pdffolder",
+        "spark",
+        "sql",
+        "text",
+        "videofolder",
+        "webdataset",
+        "xml",
+    }
+)
 # Config keys whose string values name a model (or a dataset) on the Hub.
 _MODEL_KEYS = frozenset(
     {
@@ -50,6 +82,18 @@ _DATASET_KEYS = frozenset({"dataset", "dataset_name", "dataset_id"})
 _HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
 _LEGACY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _NOT_A_NAME = re.compile(r"\.(bin|pt|pth|safetensors|gguf|onnx|json|ya?ml|txt|py|ckpt|h5)$", re.I)
+# How much of an argument's source a note quotes.
+_QUOTED_SOURCE = 60
+
+
+class _Hit(NamedTuple):
+    """A repo id found in a file: its kind, line, the revision asked for, and what was unclear."""
+
+    name: str
+    kind: str
+    line: int
+    revision: str | None = None
+    notes: tuple[str, ...] = ()
 
 
 def read_inventory(path: str) -> list[ModelRef]:
@@ -118,12 +162,39 @@ def scan(root: str) -> list[ModelRef]:
     base = Path(root)
     if not base.exists():
         raise InputError(f"{root} does not exist", hint="give a folder of source code to scan")
-    found: dict[tuple[str, str], ModelRef] = {}
+    found: list[ModelRef] = []
     for file in _files(base):
-        for name, kind, line in _scan_file(file):
-            ref = ModelRef(repo_id=name, kind=kind, origin=Location(file.as_posix(), line))
-            found.setdefault((kind, name.casefold()), ref)
-    return sorted(found.values(), key=lambda r: (str(r.origin), r.repo_id or ""))
+        for hit in _scan_file(file):
+            where = Location(file.as_posix(), hit.line)
+            found.append(
+                ModelRef(
+                    repo_id=hit.name,
+                    revision=hit.revision,
+                    kind=hit.kind,
+                    origin=where,
+                    notes=tuple(f"{where}: {hit.name}: {note}" for note in hit.notes),
+                )
+            )
+    return sorted(merge_duplicates(found), key=lambda r: (str(r.origin), r.repo_id or ""))
+
+
+def merge_duplicates(refs: Iterable[ModelRef]) -> list[ModelRef]:
+    """One reference per repo and revision, in first-seen order, keeping every entry's uses."""
+    merged: dict[tuple[str, str], ModelRef] = {}
+    for ref in refs:
+        key = (ref.kind, str(ref).casefold())
+        seen = merged.get(key)
+        if seen is None:
+            merged[key] = ref
+            continue
+        # The first place it was listed stays its origin: that is where a reader looks first.
+        merged[key] = replace(
+            seen,
+            origin=seen.origin or ref.origin,
+            uses=tuple(dict.fromkeys((*seen.uses, *ref.uses))),
+            notes=tuple(dict.fromkeys((*seen.notes, *ref.notes))),
+        )
+    return list(merged.values())
 
 
 def _files(base: Path) -> Iterator[Path]:
@@ -141,7 +212,7 @@ def _files(base: Path) -> Iterator[Path]:
                 yield Path(folder) / name
 
 
-def _scan_file(file: Path) -> list[tuple[str, str, int]]:
+def _scan_file(file: Path) -> list[_Hit]:
     try:
         if file.is_symlink() or file.stat().st_size > MAX_SCANNED_BYTES:
             return []
@@ -157,7 +228,7 @@ def _scan_file(file: Path) -> list[tuple[str, str, int]]:
     return list(_config_ids(document.data, (), document))
 
 
-def _python_ids(text: str) -> Iterator[tuple[str, str, int]]:
+def _python_ids(text: str) -> Iterator[_Hit]:
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
@@ -173,19 +244,57 @@ def _python_ids(text: str) -> Iterator[tuple[str, str, int]]:
             kind, keywords = "dataset", _DATASET_CALLS[name]
         else:
             continue
-        # pipeline()'s first argument is the task, not a model.
-        candidates = [] if name == "pipeline" else node.args[:1]
-        candidates += [k.value for k in node.keywords if k.arg in keywords]
+        given = {k.arg: k.value for k in node.keywords if k.arg is not None}
+        notes: list[str] = []
+        if name in _TYPED_CALLS:
+            typed = _repo_kind(given.get("repo_type"), notes)
+            if typed is None:
+                continue
+            kind = typed
+        revision = _revision(given.get("revision"), notes)
+        # pipeline(task, model, ...): the first argument is the task, the second the model.
+        candidates = node.args[1:2] if name == "pipeline" else node.args[:1]
+        candidates += [value for key, value in given.items() if key in keywords]
         for value in candidates:
             if isinstance(value, ast.Constant) and isinstance(value.value, str):
                 hub_id = _as_hub_id(value.value, allow_legacy=True)
-                if hub_id:
-                    yield hub_id, kind, value.lineno
+                if hub_id and not (kind == "dataset" and hub_id in PACKAGED_BUILDERS):
+                    yield _Hit(hub_id, kind, value.lineno, revision, tuple(notes))
 
 
-def _config_ids(
-    data: Any, path: tuple[str | int, ...], document: YamlDocument
-) -> Iterator[tuple[str, str, int]]:
+def _repo_kind(value: ast.expr | None, notes: list[str]) -> str | None:
+    """The kind of repo a `repo_type=` argument names; None for a Space or an unknown type."""
+    if value is None or (isinstance(value, ast.Constant) and value.value is None):
+        return "model"
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        # Spaces are applications, not models: their license is not the audit's concern.
+        return value.value if value.value in _REPO_KINDS else None
+    notes.append(f"repo_type={_quote(value)} is not a string literal; checked as a model")
+    return "model"
+
+
+def _revision(value: ast.expr | None, notes: list[str]) -> str | None:
+    """The revision a `revision=` argument pins; None (and a note) when the code does not say."""
+    if value is None or (isinstance(value, ast.Constant) and value.value is None):
+        return None
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        try:
+            return validate_revision(value.value)
+        except LicenseLintError:
+            notes.append(f"revision={_quote(value)} is not a valid revision; checked at main")
+            return None
+    # A variable or an expression: guessing would audit a revision the code may never load.
+    notes.append(f"revision={_quote(value)} is not a string literal; checked at main")
+    return None
+
+
+def _quote(value: ast.expr) -> str:
+    """An argument's source, shortened for a one-line note."""
+    text = " ".join(ast.unparse(value).split())
+    return text if len(text) <= _QUOTED_SOURCE else text[: _QUOTED_SOURCE - 3] + "..."
+
+
+def _config_ids(data: Any, path: tuple[str | int, ...], document: YamlDocument) -> Iterator[_Hit]:
     if isinstance(data, dict):
         for key, value in data.items():
             child = (*path, str(key))
@@ -193,7 +302,7 @@ def _config_ids(
             if kind and isinstance(value, str):
                 hub_id = _as_hub_id(value, allow_legacy=False)
                 if hub_id:
-                    yield hub_id, kind, document.line_of(list(child)) or 0
+                    yield _Hit(hub_id, kind, document.line_of(list(child)) or 0)
             else:
                 yield from _config_ids(value, child, document)
     elif isinstance(data, list):

@@ -61,6 +61,9 @@ class ModelRef:
     origin: Location | None = field(default=None, compare=False)
     # Intended uses given for this model alone in an inventory (taxonomy ids).
     uses: tuple[str, ...] = field(default=(), compare=False)
+    # What the inventory could not tell about this reference (a revision given by a variable in
+    # scanned code, say), so that the run can say what it did not check.
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def is_local(self) -> bool:
