@@ -280,9 +280,7 @@ def test_a_card_key_written_twice_is_card_invalid_at_the_second() -> None:
     assert front.data is None and front.error_line == 4
     assert front.error is not None and "'license' is written twice" in front.error
     # A key given beside a `<<` merge overrides it (YAML's rule): not a duplicate.
-    assert parse("---\n<<: {license: mit}\nlicense: apache-2.0\n---\n") == {
-        "license": "apache-2.0"
-    }
+    assert parse("---\n<<: {license: mit}\nlicense: apache-2.0\n---\n") == {"license": "apache-2.0"}
     # Other keys written twice are not the card's concern.
     assert parse("---\nwidget: 1\nlicense: mit\nwidget: 2\n---\n") == {"license": "mit"}
 

@@ -84,9 +84,7 @@ _COMPARED = (
 )
 
 
-def apply_drift(
-    report: Report, lock: dict[str, dict[str, Any]], lock_path: str
-) -> Report:
+def apply_drift(report: Report, lock: dict[str, dict[str, Any]], lock_path: str) -> Report:
     """Add a license-drift finding to every model that changed since the lock; redo verdicts.
 
     The rules can neither lower nor waive license-drift (rules.FIXED_CODE): the lock settles it.
