@@ -119,6 +119,46 @@ def test_gating_prompt_names_the_license() -> None:
     assert result.terms[0].evidence.source == "extra_gated_prompt"
 
 
+@pytest.mark.parametrize(
+    ("prompt", "expected", "note"),
+    [
+        # Named in passing, next to words that restrict use.
+        (
+            "For non-commercial research only. Unlike the MIT License, these terms forbid "
+            "commercial use.",
+            (),
+            "names mit but also restricts use",
+        ),
+        # Weights under one license, code under another: which covers the model is open.
+        (
+            "The weights are licensed under CC-BY-NC-4.0. The code is under the MIT License.",
+            (),
+            "names several licenses: cc-by-nc-4.0, mit",
+        ),
+        # 'submit license requests' holds 'mit license' only across a word boundary.
+        ("Please submit license requests to legal@acme.test.", ("unknown",), None),
+        # The longer name at the same place is the one meant.
+        (
+            "You agree to the Apache License 2.0 with the OpenAI gpt-oss usage policy.",
+            ("gpt-oss-usage-policy",),
+            "named in the gating prompt",
+        ),
+        # An id that starts a longer version is not that id ('llama3' in 'llama3-2').
+        ("See https://www.llama.com/llama3-2/use-policy for the policy.", ("unknown",), None),
+    ],
+)
+def test_gating_prompt_reads_only_what_it_names_for_the_model(
+    prompt: str, expected: tuple[str, ...], note: str | None
+) -> None:
+    """The prompt is prose: a license it mentions is not always the model's license."""
+    result = normalize(
+        declared(f"license: unknown\nextra_gated_prompt: {prompt!r}"), load_catalog()
+    )
+    assert result.ids == expected
+    if note is not None:
+        assert result.terms[0].note is not None and note in result.terms[0].note
+
+
 def test_license_link_url_pattern() -> None:
     text = "license: other\nlicense_link: https://mistral.ai/licenses/MNPL-0.1.md"
     assert normalize(declared(text), load_catalog()).ids == ("mistral-mnpl",)

@@ -28,6 +28,12 @@ LEGACY_HUB_IDS = {
 
 # Words that make a name specific enough to look for inside free text (a gating prompt).
 _NAME_WORDS = ("license", "licence", "agreement", "terms")
+_OPEN_CATEGORIES = frozenset({"permissive", "public-domain"})
+_RESTRICTING = re.compile(
+    r"non-?commercial|research (?:purposes )?only|not (?:be )?(?:permitted|allowed)"
+    r"|forbid|prohibit",
+    re.IGNORECASE,
+)
 
 
 def normalize(
@@ -417,21 +423,54 @@ def _from_prompt(
     if not prompt:
         return None
     folded = name_key(prompt[:20_000])
-    best: tuple[int, str] | None = None
-    for key, license_id in catalog.by_name.items():
-        if len(key) < 10 or not any(word in key for word in _NAME_WORDS):
-            continue
-        at = folded.find(key)
-        if at >= 0 and (best is None or at < best[0]):
-            best = (at, license_id)
-    if best is None:
+    found = _names_in(folded, catalog)
+    if not found:
         return None
-    return LicenseTerm(
-        (best[1],),
-        evidence("extra_gated_prompt", _excerpt(prompt)),
-        MEDIUM,
-        "named in the gating prompt",
-    )
+    where = evidence("extra_gated_prompt", _excerpt(prompt))
+    if len(found) > 1:
+        # Prose that names several licenses (weights under one, code under another) does not
+        # say which one covers the model: the reader must decide.
+        named = ", ".join(sorted(found))
+        return LicenseTerm((), where, LOW, f"the gating prompt names several licenses: {named}")
+    (license_id,) = found
+    policy = catalog.get(license_id)
+    if policy is not None and policy.category in _OPEN_CATEGORIES and _RESTRICTING.search(prompt):
+        # A permissive license named next to words that restrict use is named in passing
+        # ("unlike the MIT License, ..."); it cannot stand for terms that restrict.
+        return LicenseTerm(
+            (),
+            where,
+            LOW,
+            f"the gating prompt names {license_id} but also restricts use",
+        )
+    return LicenseTerm((license_id,), where, MEDIUM, "named in the gating prompt")
+
+
+def _names_in(folded: str, catalog: Catalog) -> set[str]:
+    """Catalog licenses named in folded prose, by full name or by a distinctive id."""
+    candidates = [
+        (key, license_id)
+        for key, license_id in catalog.by_name.items()
+        if len(key) >= 10 and any(word in key for word in _NAME_WORDS)
+    ]
+    # Ids such as cc-by-nc-4.0 or llama3.1 are distinctive; short ones (mit) are common words.
+    candidates += [(key, i) for key, i in catalog.by_hub.items() if len(key) >= 6]
+    spans: list[tuple[int, int, str]] = []
+    for key, license_id in candidates:
+        # Whole words only, and not the start of a longer version ("llama3" in "llama3-2").
+        for match in re.finditer(rf"(?<![a-z0-9]){re.escape(key)}(?![a-z0-9]|[-.]\d)", folded):
+            spans.append((match.start(), match.end(), license_id))
+    # A name inside a longer one ("apache license 2.0" in "apache license 2.0 with ...") is
+    # part of it, not a second license.
+    spans.sort(key=lambda span: (span[0], -span[1]))
+    found: set[str] = set()
+    reach = -1
+    for _, end, license_id in spans:
+        if end <= reach:
+            continue
+        found.add(license_id)
+        reach = max(reach, end)
+    return {i for i in found if i not in PLACEHOLDERS}
 
 
 def _excerpt(text: str, limit: int = 80) -> str:
