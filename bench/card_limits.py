@@ -86,9 +86,7 @@ def main() -> None:
     for shape, build in SHAPES.items():
         seconds, mib, error = _measure(build())
         outcome = "read" if error is None else f"card-invalid ({error[:40]})"
-        print(
-            f"{shape:32} {seconds:8.2f}s {seconds / ref_seconds:6.0f}x {mib:7.0f} MiB  {outcome}"
-        )
+        print(f"{shape:32} {seconds:8.2f}s {seconds / ref_seconds:6.0f}x {mib:7.0f} MiB  {outcome}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import yaml
 
 from license_lint.catalog import _load_taxonomy, load_catalog
 from license_lint.errors import PolicyError
-from license_lint.identify import identify
+from license_lint.identify import GUARDED_CATEGORIES, fold, identify
 
 from conftest import LICENSE_TEXTS, ROOT, SHARED
 
@@ -219,6 +219,136 @@ def test_unrelated_texts_are_unknown() -> None:
     for path in (SHARED / "DESIGN.md", SHARED / "reference" / "licenses.md"):
         if path.is_file():
             assert identify(path.read_text(encoding="utf-8"), catalog).license_id is None, path
+
+
+# --- texts that are more than one license ---------------------------------------------------
+
+COMMONS_CLAUSE = (
+    '\n"Commons Clause" License Condition v1.0\n\n'
+    "The Software is provided to you by the Licensor under the License, as defined below, "
+    "subject to the following condition.\n\n"
+    "Without limiting other conditions in the License, the grant of rights under the License "
+    "will not include, and the License does not grant to you, the right to Sell the Software.\n"
+)
+NC_RIDER = (
+    "\n\nADDITIONAL TERMS: The model weights may be used for non-commercial research "
+    "purposes only. Commercial use is prohibited.\n"
+)
+FIELD_OF_USE = "\nYou may not use the Licensed Material for military purposes.\n"
+MIT_NOTICE = "\n\nThird-party notices\n\nsome-tokenizer: MIT License\n\n"
+
+
+def stored(name: str) -> str:
+    return (LICENSE_TEXTS / name).read_text(encoding="utf-8")
+
+
+def mit_non_commercial() -> str:
+    """MIT with a title, a copyright line and one sentence limiting it to non-commercial use."""
+    # The stored copy breaks the line inside "subject to the following conditions:".
+    body, count = re.subn(
+        r"subject to\s+the following conditions:",
+        "subject to the following conditions:\n\n"
+        "The Software may be used for non-commercial purposes only.\n",
+        stored("mit.txt"),
+    )
+    assert count == 1
+    return "MIT License\n\nCopyright (c) 2024 Acme\n\n" + body
+
+
+@needs_texts
+@pytest.mark.parametrize(
+    ("base", "rider", "permissive"),
+    [
+        ("apache-2.0.txt", COMMONS_CLAUSE, "apache-2.0"),
+        ("apache-2.0.txt", NC_RIDER, "apache-2.0"),
+        ("cc-by-4.0.txt", NC_RIDER, "cc-by-4.0"),
+        ("bsd-new.txt", NC_RIDER, "bsd-3-clause"),
+        ("cc-by-sa-4.0.txt", FIELD_OF_USE, "cc-by-sa-4.0"),
+    ],
+    ids=["apache-commons-clause", "apache-nc", "cc-by-nc", "bsd-nc", "cc-by-sa-field-of-use"],
+)
+def test_permissive_text_with_restrictive_rider_is_not_high(
+    base: str, rider: str, permissive: str
+) -> None:
+    """A permissive text with an appended restriction is that license at medium, with a note."""
+    found = identify(stored(base) + rider, load_catalog())
+    assert (found.license_id, found.confidence) == (permissive, "medium")
+    assert found.note and "beyond the license" in found.note
+
+
+@needs_texts
+def test_mit_with_non_commercial_sentence_is_not_high_mit() -> None:
+    """MIT text with a 'non-commercial purposes only' condition is not plain MIT beyond doubt."""
+    found = identify(mit_non_commercial(), load_catalog())
+    assert (found.license_id, found.confidence) == ("mit", "medium")
+    assert found.note and '"non-commercial"' in found.note
+
+
+@needs_texts
+def test_permissive_text_with_title_and_copyright_stays_high() -> None:
+    """The packaging every LICENSE file has (a title, copyright lines) adds no terms."""
+    header = "MIT License\n\n" + "".join(f"Copyright (c) 20{n:02} Author {n}\n" for n in range(10))
+    found = identify(header + "\n" + stored("mit.txt"), load_catalog())
+    assert (found.license_id, found.confidence, found.note) == ("mit", "high", None)
+
+
+@needs_texts
+def test_permissive_text_far_longer_than_the_license_is_medium() -> None:
+    """Pages of extra text next to Apache-2.0, in words no guard knows, are not plain Apache."""
+    extra = "\n\nSupplementary terms.\n" + "The Licensee shall report each deployment. " * 80
+    found = identify(stored("apache-2.0.txt") + extra, load_catalog())
+    assert (found.license_id, found.confidence) == ("apache-2.0", "medium")
+    assert found.note and "characters" in found.note
+
+
+@needs_texts
+def test_guarded_licenses_record_the_length_of_their_text() -> None:
+    """Each permissive-style license set carries its stored text's folded length, as a fact."""
+    lengths: dict[str, int] = {}
+    for name, license_id in TEXTS.items():
+        length = len(fold(stored(f"{name}.txt")))
+        lengths[license_id] = max(lengths.get(license_id, 0), length)
+    for policy in load_catalog().policies.values():
+        if policy.category not in GUARDED_CATEGORIES:
+            continue
+        for fingerprint in policy.fingerprints:
+            if fingerprint.document == "license":
+                assert fingerprint.length == lengths[policy.id], policy.id
+
+
+@needs_texts
+@pytest.mark.parametrize(
+    ("restricted", "license_id"),
+    [("flux-1-nc.txt", "flux-1-dev-non-commercial"), ("llama-3.1-license-2024.txt", "llama3.1")],
+)
+def test_restricted_license_with_mit_notice_is_not_mit(restricted: str, license_id: str) -> None:
+    """A restricted license file ending in a third-party MIT notice is not identified as MIT."""
+    found = identify(stored(restricted) + MIT_NOTICE + stored("mit.txt"), load_catalog())
+    assert (found.license_id, found.confidence) == (None, "low")
+    assert found.licenses == (license_id, "mit")
+    assert found.note == f"the text holds several licenses: {license_id}, mit"
+
+
+@needs_texts
+@pytest.mark.parametrize(
+    ("restricted", "license_id"),
+    [("flux-1-nc.txt", "flux-1-dev-non-commercial"), ("gemma-tou-2024-04-01.txt", "gemma")],
+)
+def test_mit_followed_by_restricted_license_is_not_high_mit(
+    restricted: str, license_id: str
+) -> None:
+    """An MIT (code) text, then a restricted weights license whose title is far down: both."""
+    combined = "MIT License\n\n" + stored("mit.txt") + "\n\nModel weights\n\n" + stored(restricted)
+    found = identify(combined, load_catalog())
+    assert (found.license_id, found.confidence) == (None, "low")
+    assert found.licenses == ("mit", license_id)
+
+
+@needs_texts
+def test_two_permissive_licenses_are_not_one_either() -> None:
+    """Apache-2.0 with a bundled MIT notice holds both; neither is the file's one license."""
+    found = identify(stored("apache-2.0.txt") + MIT_NOTICE + stored("mit.txt"), load_catalog())
+    assert (found.license_id, found.licenses) == (None, ("apache-2.0", "mit"))
 
 
 TAXONOMY = """\

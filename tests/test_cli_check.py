@@ -332,3 +332,85 @@ def test_a_card_that_leaves_its_license_open_is_read_from_the_license_file(
     assert model["license"]["ids"] == ["deepseek"], model["license"]
     codes = {f["code"] for f in model["findings"]}
     assert not codes & {"license-unknown", "license-missing", "license-file-mismatch"}, codes
+
+
+# --- license files that hold more than one license -------------------------------------------
+
+COMMONS_CLAUSE = (
+    '\n"Commons Clause" License Condition v1.0\n\n'
+    "Without limiting other conditions in the License, the grant of rights under the License "
+    "will not include, and the License does not grant to you, the right to Sell the Software.\n"
+)
+MIT_NOTICE = "\n\nThird-party notices\n\nsome-tokenizer: MIT License\n\n"
+needs_texts = pytest.mark.skipif(
+    not (SHARED / "license-texts").is_dir(), reason="license texts absent"
+)
+
+
+def stored(name: str) -> str:
+    return (SHARED / "license-texts" / name).read_text(encoding="utf-8")
+
+
+def model_with_license(tmp_path: Path, front_matter: str, license_text: str) -> Path:
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "README.md").write_text(f"---\n{front_matter}\n---\n# model\n", encoding="utf-8")
+    (folder / "LICENSE").write_text(license_text, encoding="utf-8")
+    return folder
+
+
+@needs_texts
+@pytest.mark.parametrize(
+    ("base", "rider"),
+    [
+        ("apache-2.0.txt", COMMONS_CLAUSE),
+        ("mit.txt", "\nThe Software may be used for non-commercial purposes only.\n"),
+    ],
+    ids=["apache-commons-clause", "mit-non-commercial"],
+)
+@pytest.mark.parametrize("names_it", [False, True], ids=["card-says-other", "card-names-it"])
+def test_a_permissive_file_with_a_rider_does_not_pass(
+    tmp_path: Path, base: str, rider: str, names_it: bool
+) -> None:
+    """A permissive LICENSE with added terms binds users to terms nobody read: unknown."""
+    card = f"license: {base.removesuffix('.txt')}" if names_it else "license: other"
+    folder = model_with_license(tmp_path, card, stored(base) + rider)
+    code, data = check_json("--offline", "--no-lineage", str(folder))
+    assert code == 1, data
+    (model,) = data["models"]  # type: ignore[misc]
+    added = [
+        f
+        for f in model["findings"]
+        if f["code"] == "license-unknown" and "with more in it" in f["message"]
+    ]
+    assert added and added[0]["severity"] == "error", model["findings"]
+    assert added[0]["location"]["path"] == "LICENSE"
+
+
+@needs_texts
+def test_linked_flux_license_with_mit_notice_does_not_pass(tmp_path: Path) -> None:
+    """A card linking its LICENSE, the FLUX.1 [dev] NC text plus an MIT notice, does not pass."""
+    folder = model_with_license(
+        tmp_path,
+        "license: other\nlicense_link: LICENSE",
+        stored("flux-1-nc.txt") + MIT_NOTICE + stored("mit.txt"),
+    )
+    code, data = check_json("--offline", "--no-lineage", str(folder))
+    assert code == 1, data
+    (model,) = data["models"]  # type: ignore[misc]
+    assert model["license"]["ids"] == ["flux-1-dev-non-commercial"], model["license"]
+    assert "commercial-use-forbidden" in {f["code"] for f in model["findings"]}
+
+
+@needs_texts
+def test_card_naming_mit_with_a_file_adding_a_restricted_license_does_not_pass(
+    tmp_path: Path,
+) -> None:
+    """`license: mit`, and a LICENSE with MIT then the Gemma terms: Gemma applies as well."""
+    text = "MIT License\n\n" + stored("mit.txt") + "\n\nModel weights\n\n"
+    folder = model_with_license(tmp_path, "license: mit", text + stored("gemma-tou-2024-04-01.txt"))
+    _, data = check_json("--offline", "--no-lineage", str(folder))
+    (model,) = data["models"]  # type: ignore[misc]
+    assert model["license"]["ids"] == ["mit", "gemma"], model["license"]
+    mismatch = [f for f in model["findings"] if f["code"] == "license-file-mismatch"]
+    assert mismatch and "gemma" in mismatch[0]["message"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -75,6 +76,26 @@ def test_identify_real_texts_and_unrelated_ones() -> None:
     assert (sd["license"], sd["confidence"]) == ("creativeml-openrail-m", "high")
     assert (aup["license"], aup["document"]) == ("llama4", "use-policy")
     assert readme["license"] is None and readme["confidence"] == "none"
+
+
+@pytest.mark.skipif(not LICENSE_TEXTS.is_dir(), reason="../shared/license-texts absent")
+def test_identify_lists_several_licenses_and_notes_added_terms(tmp_path: Path) -> None:
+    """Two licenses in one file are both named; a permissive text with a rider gets a note."""
+    mit = (LICENSE_TEXTS / "mit.txt").read_text(encoding="utf-8")
+    flux = (LICENSE_TEXTS / "flux-1-nc.txt").read_text(encoding="utf-8")
+    both = tmp_path / "LICENSE"
+    both.write_text(mit + "\n\nModel weights\n\n" + flux, encoding="utf-8")
+    rider = tmp_path / "LICENSE-RIDER"
+    rider.write_text(mit + "\nCommercial use is prohibited.\n", encoding="utf-8")
+    text = run_cli("identify", "--no-color", str(both), str(rider))
+    assert text.code == 0, text.err
+    assert f"{both}: several licenses: mit, flux-1-dev-non-commercial, confidence low" in text.out
+    assert f"{rider}: mit, confidence medium" in text.out
+    assert 'note: the text restricts use ("commercial use")' in text.out
+    data = run_cli("identify", "-f", "json", str(both), str(rider))
+    several, medium = json.loads(data.out)["files"]
+    assert (several["license"], several["licenses"]) == (None, ["mit", "flux-1-dev-non-commercial"])
+    assert (medium["license"], medium["confidence"]) == ("mit", "medium") and medium["note"]
 
 
 def test_identify_a_missing_file_exits_2(tmp_path: object) -> None:

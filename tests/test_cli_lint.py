@@ -59,6 +59,21 @@ def test_a_compliant_copy_passes(base: FakeHub, tmp_path: Path) -> None:
     assert not {"license-file-missing", "notice-missing", "attribution-missing"} & set(codes(data))
 
 
+@pytest.mark.skipif(not LICENSE_TEXTS.is_dir(), reason="../shared/license-texts absent")
+def test_a_license_file_with_a_bundled_mit_notice_still_ships_the_llama_text(
+    base: FakeHub, tmp_path: Path
+) -> None:
+    """A LICENSE holding the Llama agreement and a third-party MIT notice carries both texts."""
+    folder = repo(tmp_path)
+    mit = (LICENSE_TEXTS / "mit.txt").read_text(encoding="utf-8")
+    with (folder / "LICENSE").open("a", encoding="utf-8") as license_file:
+        license_file.write("\n\nThird-party notices\n\nsome-tokenizer: MIT License\n\n" + mit)
+    code, data = lint(folder)
+    assert code == 0, codes(data)
+    assert "license-file-missing" not in codes(data)
+    assert data["models"][0]["license"]["ids"] == ["llama3.1"]  # type: ignore[index]
+
+
 def test_relabelled_apache(base: FakeHub, tmp_path: Path) -> None:
     folder = repo(tmp_path)
     readme = folder / "README.md"

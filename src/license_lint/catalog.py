@@ -100,6 +100,7 @@ class Fingerprint:
     document: str
     exclude: tuple[str, ...] = ()
     within: int | None = None
+    length: int | None = None
 
 
 @dataclass(frozen=True)
@@ -458,6 +459,7 @@ def _policy(document: YamlDocument) -> LicensePolicy:
                 document=f["document"],
                 exclude=_tuple(f.get("exclude")),
                 within=f.get("within"),
+                length=f.get("length"),
             )
             for f in data.get("fingerprints") or []
         ),

@@ -694,7 +694,8 @@ def identify_command(opts: CommonOptions, files: tuple[str, ...]) -> int:
     """Identify license texts (LICENSE, LICENSE-MODEL, USE_POLICY.md ...) by their fingerprints.
 
     Prints the catalog id, version, confidence and the strings that decided it; texts that match
-    no fingerprint clearly are reported as unknown.
+    no fingerprint clearly are reported as unknown, texts holding several licenses list them,
+    and a permissive text with terms added to it is only of medium confidence, with a note.
     """
     from .catalog import load_catalog
     from .identify import identify

@@ -296,6 +296,8 @@ def identification_data(path: str, result: Identification) -> dict[str, Any]:
         "confidence": result.confidence,
         "evidence": list(result.evidence),
         "candidates": list(result.candidates),
+        "licenses": list(result.licenses),
+        "note": result.note,
     }
 
 
@@ -305,6 +307,14 @@ def render_identify(results: Sequence[tuple[str, Identification]], fmt: str, sty
         return _json({"files": [identification_data(p, r) for p, r in results]})
     lines = []
     for path, result in results:
+        if result.several:
+            lines.append(
+                f"{clean(path)}: {style.yellow('several licenses')}: "
+                f"{', '.join(style.bold(i) for i in result.licenses)}, "
+                f"confidence {result.confidence}"
+            )
+            lines.extend(f'    matched "{m}"' for m in result.evidence)
+            continue
         if not result.known:
             lines.append(f"{clean(path)}: {style.yellow('unknown')} (no fingerprint matched)")
             continue
@@ -318,4 +328,6 @@ def render_identify(results: Sequence[tuple[str, Identification]], fmt: str, sty
         others = [c for c in result.candidates if c != result.license_id]
         if others:
             lines.append(f"    also matched: {', '.join(others)}")
+        if result.note:
+            lines.append(f"    {style.yellow('note')}: {result.note}")
     return "\n".join(lines) + "\n"

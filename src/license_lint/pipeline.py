@@ -14,8 +14,8 @@ from .codes import DEFAULT_SEVERITY
 from .errors import HubUnavailableError, LicenseLintError, RateLimitedError
 from .evaluate import evaluate, unused_waivers, verdict, waive
 from .fetch import Fetcher
-from .identify import identify
-from .inherit import effective_license, lineage_findings
+from .identify import HIGH, MEDIUM, Identification, identify
+from .inherit import RANK, effective_license, lineage_findings
 from .lineage import LineageWalker
 from .model import Card, Finding, Location, ModelRef, ModelResult, Normalized, Report, Severity
 from .normalize import normalize
@@ -39,11 +39,12 @@ MAX_LICENSE_BYTES = 2 * 1024 * 1024
 def license_file_identity(
     card: Card, fetcher: Fetcher, catalog: Catalog
 ) -> tuple[tuple[str, str, str] | None, Finding | None]:
-    """(path, catalog id, confidence) of the card's license file, or why it could not be read.
+    """(path, catalog id, confidence) of the card's license file, and a finding about the file.
 
     A Hub that keeps failing is not a reason to trust the card alone: that error propagates,
     and the model ends as `error`. A file that is refused (gated, offline and not cached) is
-    a finding, so that the gap is visible.
+    a finding, so that the gap is visible, and so is a license text with terms added to it.
+    A file holding several licenses stands for the strictest of them.
     """
     wanted = [card.declaration.link_file] if card.declaration.link_file else []
     wanted += [f for f in ROOT_LICENSE_FILES if f in card.files]
@@ -53,21 +54,84 @@ def license_file_identity(
         except (HubUnavailableError, RateLimitedError):
             raise
         except LicenseLintError as exc:
-            return None, Finding(
-                code="license-file-unreadable",
-                severity=DEFAULT_SEVERITY["license-file-unreadable"],
-                message=f"{path} could not be read ({exc.message}); the card alone decided "
-                "the license",
-                subject=card.label,
-                location=Location(path),
-                hint=exc.hint or "read the license file and compare it with the card",
+            return None, _file_finding(
+                card,
+                path,
+                "license-file-unreadable",
+                f"{path} could not be read ({exc.message}); the card alone decided the license",
+                exc.hint or "read the license file and compare it with the card",
             )
         if body is None or len(body) > MAX_LICENSE_BYTES:
             continue
         found = identify(body.decode("utf-8", "replace"), catalog)
         if found.license_id is not None:
-            return (path, found.license_id, found.confidence), None
+            return (path, found.license_id, found.confidence), _added_terms(card, path, found)
+        if found.candidates:
+            # Several licenses, or more than a text could be (a bundle of third-party licenses):
+            # a license file holds them all, so none of their terms may be dropped.
+            return _strictest(path, found, catalog), None
     return None, None
+
+
+def _strictest(path: str, found: Identification, catalog: Catalog) -> tuple[str, str, str]:
+    """The identity of a file holding several licenses: the strictest, first in the file on a tie.
+
+    Whoever uses what the file covers is bound by every license in it, so the strictest one must
+    reach the checks. It is certain when it restricts more than a permissive license would (a
+    card naming only the permissive one then conflicts with it); a choice among permissive
+    licenses is never certain, so it cannot settle a card that leaves its license open.
+    """
+    ids = found.licenses or found.candidates
+    ranks = {
+        i: RANK.get(policy.category, RANK["community"]) if (policy := catalog.get(i)) else 0
+        for i in ids
+    }
+    strictest = max(ids, key=lambda i: ranks[i])  # max keeps the first of equal ranks
+    confidence = HIGH if ranks[strictest] > RANK["permissive"] else MEDIUM
+    return (path, strictest, confidence)
+
+
+def _added_terms(card: Card, path: str, found: Identification) -> Finding | None:
+    """license-unknown for a license text with terms its license lacks (a non-commercial rider).
+
+    The added terms bind users whatever the card says, and license-lint cannot read them, so
+    they weigh like an unknown license: the rules' `licenses.unknown` decides their severity.
+    """
+    if found.note is None:
+        return None
+    return _file_finding(
+        card,
+        path,
+        "license-unknown",
+        f"{path} is the {found.license_id} text with more in it ({found.note}); "
+        "license-lint cannot read what was added",
+        "read the added terms; they bind users whatever the card or the license id says",
+    )
+
+
+def _file_finding(card: Card, path: str, code: str, message: str, hint: str) -> Finding:
+    return Finding(
+        code=code,
+        severity=DEFAULT_SEVERITY[code],
+        message=message,
+        subject=card.label,
+        location=Location(path),
+        hint=hint,
+    )
+
+
+def _with_rules_severity(finding: Finding, rules: Rules) -> list[Finding]:
+    """The finding at the severity the rules give its code (none when they turn it off)."""
+    if finding.code == "license-unknown":
+        # As for any unknown license: licenses.unknown says fail, warn or ignore.
+        action = {"fail": Severity.ERROR, "warn": Severity.WARNING}.get(rules.unknown)
+        finding = replace(finding, severity=action) if action else finding
+        if action is None:
+            return []
+    override = rules.severity.get(finding.code)
+    if override == "off":
+        return []
+    return [replace(finding, severity=Severity(override)) if override else finding]
 
 
 def check_one(
@@ -85,7 +149,7 @@ def check_one(
         rules = replace(rules, deployment=replace(rules.deployment, uses=uses))
     try:
         card = fetcher.card(ref)
-        identity, unreadable = license_file_identity(card, fetcher, catalog)
+        identity, about_file = license_file_identity(card, fetcher, catalog)
     except LicenseLintError as exc:
         return ModelResult(ref=ref, verdict="error", error=str(exc)), set()
     license = normalize(
@@ -103,8 +167,8 @@ def check_one(
         effective = effective_license(lineage, catalog)
         extra = lineage_findings(lineage, catalog, rules)
     findings = evaluate(card, effective, catalog, rules, lineage) + extra
-    if unreadable is not None and rules.severity.get(unreadable.code) != "off":
-        findings.append(unreadable)
+    if about_file is not None:
+        findings += _with_rules_severity(about_file, rules)
     findings, used = waive(ref, card.sha, findings, rules, datetime.date.today())
     result = ModelResult(
         ref=ref,

@@ -30,10 +30,12 @@ def repo_findings(
     readme = files.get(card.readme_path, "")
     line = card.declaration.lines.get(card.declaration.key or "license")
     at_license = Location(card.readme_path, line, card.declaration.key or "license")
-    identified = {
-        path: found.license_id
+    # Every license whose text a file holds counts as shipped: a LICENSE may carry two.
+    shipped = {
+        license_id
         for path, text in files.items()
-        if path != card.readme_path and (found := identify(text, catalog)).license_id
+        if path != card.readme_path
+        for license_id in identify(text, catalog).licenses
     }
     out: list[Finding] = []
 
@@ -68,7 +70,7 @@ def repo_findings(
     for term in effective.terms:
         if len(term.any_of) > 1:
             # A choice (A OR B) is met by shipping the text of one of them.
-            if not set(term.any_of) & set(identified.values()):
+            if not set(term.any_of) & shipped:
                 choice = " or ".join(term.any_of)
                 first = catalog.get(term.any_of[0])
                 if first is not None:
@@ -91,7 +93,7 @@ def repo_findings(
             )
             if not publishing or not applies:
                 continue
-            if duty.id == "include-license" and policy.id not in identified.values():
+            if duty.id == "include-license" and policy.id not in shipped:
                 add(
                     "license-file-missing",
                     f"no file in the repository is the {policy.id} license text ({policy.name}), "

@@ -77,7 +77,8 @@ RULES: dict[str, RuleText] = {
     "license-file-mismatch": RuleText(
         "A license file contradicts the card",
         "A license file of the repository (the license_link target or a root LICENSE file) was "
-        "identified with high confidence as a license the card does not declare.",
+        "identified with high confidence as a license the card does not declare, or is a "
+        "permissive license's text with terms added to it (a non-commercial rider).",
         "Have the card or the file corrected so that they agree. Once settled, waive "
         "license-file-mismatch and the findings of the license that does not apply.",
     ),
