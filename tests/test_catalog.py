@@ -133,6 +133,21 @@ def test_catalog_loads_and_every_file_is_valid() -> None:
     assert len(catalog.policies) == len(policy_files())
 
 
+def test_a_link_replaces_the_text_only_where_the_license_says_so() -> None:
+    """The CC BY licenses accept their URI for the copy (CC BY 4.0 §3(a)(1)(C)); others do not."""
+    catalog = load_catalog()
+    linked = {p.id for p in catalog.policies.values() for o in p.obligations if o.satisfied_by_link}
+    assert linked == {p for p in catalog.policies if p.startswith("cc-by")}
+    assert all(catalog.policies[i].urls for i in linked)
+    schema_text = resources.files("license_lint") / "schemas" / "license-policy.schema.json"
+    validator = jsonschema.Draft202012Validator(json.loads(schema_text.read_text("utf-8")))
+    folder = resources.files("license_lint") / "policies" / "licenses"
+    data = yaml.safe_load((folder / "cc-by-4.0.yaml").read_text(encoding="utf-8"))
+    retain = next(o for o in data["obligations"] if o["id"] == "retain-notices")
+    retain["satisfied_by_link"] = True  # only a license copy can be replaced by a link
+    assert list(validator.iter_errors(data))
+
+
 def test_every_hub_id_has_a_policy_and_families_are_marked() -> None:
     catalog = load_catalog()
     assert len(HUB_IDS) == 83
@@ -204,6 +219,70 @@ def test_real_license_texts_are_identified(text: str, expected: str) -> None:
     assert policy is not None
     if text in VERSIONS:
         assert result.version == VERSIONS[text]
+
+
+# Stored texts that are a license's use policy, not the license agreement itself.
+USE_POLICIES = {"gemma-pup-2024-02-21", "llama-4-license-2025"}
+
+
+@needs_texts
+@pytest.mark.parametrize("text", sorted(TEXTS))
+def test_only_license_agreements_are_license_documents(text: str) -> None:
+    """A use policy is its license's text for `identify`, but not the license document."""
+    result = identify((LICENSE_TEXTS / f"{text}.txt").read_text(encoding="utf-8"), load_catalog())
+    expected = () if text in USE_POLICIES else (TEXTS[text],)
+    assert result.license_documents == expected
+    assert result.document == ("use-policy" if text in USE_POLICIES else "license")
+
+
+NOTICE_LICENSES = (
+    "llama2 llama3 llama3.1 llama3.2 llama3.3 llama4 gemma qwen tongyi-qianwen".split()
+)
+
+
+@pytest.mark.parametrize("license_id", NOTICE_LICENSES)
+def test_the_required_notice_is_a_notice_not_the_license(license_id: str) -> None:
+    """The one-line Notice names the license's title; title-only sets must not take it for it."""
+    catalog = load_catalog()
+    policy = catalog.get(license_id)
+    assert policy is not None
+    (notice,) = [o.text for o in policy.obligations if o.id == "notice-file" and o.text]
+    result = identify(notice + "\n", catalog)
+    assert (result.license_id, result.document, result.license_documents) == (
+        license_id,
+        "notice",
+        (),
+    )
+
+
+@needs_texts
+@pytest.mark.parametrize(
+    ("text", "dated"),
+    [
+        ("gemma-tou-2025-03-24", "Last modified: March 24, 2025"),
+        ("qwen-2024", "Release Date: September 19, 2024"),
+        ("tongyi-qianwen-2023", "Release Date: August 3, 2023"),
+    ],
+)
+def test_an_undated_copy_is_still_the_license_without_a_version(text: str, dated: str) -> None:
+    """The title-only sets, now paired with a term of the body, still catch unknown versions."""
+    body = (LICENSE_TEXTS / f"{text}.txt").read_text(encoding="utf-8")
+    assert dated in body
+    result = identify(body.replace(dated, ""), load_catalog())
+    assert (result.license_id, result.confidence, result.version) == (TEXTS[text], "high", None)
+    assert result.license_documents == (TEXTS[text],)
+
+
+@needs_texts
+@pytest.mark.parametrize("use_policy", sorted(USE_POLICIES))
+def test_a_use_policy_appended_to_another_license_is_still_no_license_document(
+    use_policy: str,
+) -> None:
+    """Far down a file, the title a text starts with decides, not a later mention of a license."""
+    text = stored("apache-2.0.txt") + "\n\n" + stored(f"{use_policy}.txt")
+    found = identify(text, load_catalog())
+    assert found.licenses == ("apache-2.0", TEXTS[use_policy])
+    assert found.license_documents == ("apache-2.0",)
 
 
 @needs_texts

@@ -414,3 +414,25 @@ def test_card_naming_mit_with_a_file_adding_a_restricted_license_does_not_pass(
     assert model["license"]["ids"] == ["mit", "gemma"], model["license"]
     mismatch = [f for f in model["findings"] if f["code"] == "license-file-mismatch"]
     assert mismatch and "gemma" in mismatch[0]["message"]
+
+
+@pytest.mark.parametrize("license_id", ["llama3.1", "llama3.2", "llama3.3", "llama4"])
+def test_training_on_llama_outputs_lists_the_name_prefix_duty(
+    tmp_path: Path, license_id: str
+) -> None:
+    """Llama 3.1+ §1.b.i: a model trained on Llama outputs must have a name starting "Llama"."""
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "README.md").write_text(f"---\nlicense: {license_id}\n---\n", encoding="utf-8")
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "version: 1\n"
+        "organization:\n  monthly_active_users: 20000\n"
+        "deployment:\n  commercial: true\n  modes: [hosted-service]\n  train_on_outputs: true\n"
+        "obligations:\n"
+        "  accept: [include-license, attribution-display, name-prefix, notice-file]\n",
+        encoding="utf-8",
+    )
+    result = run_cli("check", "--offline", "--no-color", "--rules", str(rules), str(model))
+    assert 'name prefix "Llama"' in result.out
+    assert "training on its outputs" in result.out

@@ -9,7 +9,7 @@ import pytest
 
 from license_lint.card import card_from_readme
 from license_lint.catalog import load_catalog
-from license_lint.evaluate import evaluate, unused_waivers, verdict, waive
+from license_lint.evaluate import actions, evaluate, unused_waivers, verdict, waive
 from license_lint.model import Card, ModelRef, Severity
 from license_lint.normalize import normalize
 from license_lint.rules import Organization, Rules, load_preset, parse_rules
@@ -232,6 +232,52 @@ def test_llama_duties_carry_the_notice_strings() -> None:
     text = " ".join(f.message for f in duties)
     assert '"Built with Llama"' in text and '"Llama"' in text
     assert all(f.severity is Severity.INFO and f.clause for f in duties)
+
+
+def duty_messages(front: str, rules: Rules) -> list[str]:
+    catalog = load_catalog()
+    subject = card(front)
+    findings = evaluate(subject, normalize(subject.declaration, catalog), catalog, rules)
+    return [f.message for f in findings if f.code == "obligation-duty"]
+
+
+def hosting_and_training(**deployment: object) -> Rules:
+    rules = preset("commercial-saas", **SAAS)
+    return replace(
+        rules,
+        deployment=replace(rules.deployment, modes=("hosted-service",), **deployment),  # type: ignore[arg-type]
+        accept=frozenset({"name-prefix"}),
+    )
+
+
+@pytest.mark.parametrize("license_id", ["llama3.1", "llama3.2", "llama3.3", "llama4"])
+def test_training_on_llama_outputs_asks_for_the_name_prefix(license_id: str) -> None:
+    """Llama 3.1+ §1.b.i names the outputs too: a model they trained takes the prefix."""
+    front = f"license: {license_id}"
+    assert not duty_messages(front, hosting_and_training())
+    (message,) = duty_messages(front, hosting_and_training(train_on_outputs=True))
+    assert 'name prefix "Llama"' in message and "training on its outputs" in message
+
+
+def test_llama3_asks_no_prefix_for_training_on_its_outputs() -> None:
+    """Llama 3's clause covers models built with the materials, not with their outputs."""
+    assert not duty_messages("license: llama3", hosting_and_training(train_on_outputs=True))
+
+
+def test_only_lint_makes_a_public_statement() -> None:
+    """`check` never adds public-statement; lint's published card of a derivative is one."""
+    rules = preset("commercial-saas", **SAAS)
+    derivative = replace(rules.deployment, modes=("distribute-derivative",))
+    assert "public-statement" not in actions(replace(rules, deployment=derivative))
+    card_only = replace(rules.deployment, publishes_card=True)
+    assert "public-statement" not in actions(replace(rules, deployment=card_only))
+    published = replace(derivative, publishes_card=True)
+    assert "public-statement" in actions(replace(rules, deployment=published))
+    falcon = "license: other\nlicense_name: falcon-2-11b"
+    accepted = replace(rules, deployment=derivative, accept=frozenset({"attribution-display"}))
+    assert not any("Falcon LLM" in m for m in duty_messages(falcon, accepted))
+    statement = replace(accepted, deployment=published)
+    assert any("Falcon LLM" in m for m in duty_messages(falcon, statement))
 
 
 def test_unaccepted_obligation_fails_with_the_clause() -> None:

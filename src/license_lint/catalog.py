@@ -63,6 +63,7 @@ class Obligation:
     alternatives: tuple[str, ...] = ()
     condition: str | None = None
     note: str | None = None
+    satisfied_by_link: bool = False
 
 
 @dataclass(frozen=True)
@@ -493,6 +494,7 @@ def _policy(document: YamlDocument) -> LicensePolicy:
                 alternatives=_tuple(o.get("alternatives")),
                 condition=o.get("condition"),
                 note=o.get("note"),
+                satisfied_by_link=bool(o.get("satisfied_by_link")),
             )
             for o in data.get("obligations") or []
         ),
@@ -562,6 +564,13 @@ def _cross_check(
                 raise PolicyError(
                     f"geography '{rule.id}' is not a geography category of the taxonomy",
                     where=document.where(["geography", index, "id"]),
+                )
+        for index, duty in enumerate(policy.obligations):
+            if duty.satisfied_by_link and not policy.urls:
+                # lint looks for one of the license's URLs; without any, no link could ever count.
+                raise PolicyError(
+                    "satisfied_by_link needs at least one URL in identifiers.urls",
+                    where=document.where(["obligations", index, "satisfied_by_link"]),
                 )
         for other in (*policy.members, *([policy.based_on] if policy.based_on else [])):
             if other not in policies:

@@ -51,7 +51,7 @@ _ACTION_WORDS = {
     "product": "shipping it in a product",
     "train-on-outputs": "training on its outputs",
     "outputs": "using its outputs",
-    "public-statement": "public statements",
+    "public-statement": "public statements about a derivative",
 }
 
 
@@ -72,6 +72,9 @@ def actions(rules: Rules) -> frozenset[str]:
         out |= {"distribute", "derivative-distributed"}
     if dep.train_on_outputs:
         out.add("train-on-outputs")
+    if dep.publishes_card and "derivative-distributed" in out:
+        # The published card of a derivative is a public statement about it (Falcon §6).
+        out.add("public-statement")
     return frozenset(out)
 
 

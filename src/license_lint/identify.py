@@ -69,7 +69,8 @@ class Identification:
     """What a text is: a catalog id and version, how sure, and the strings that decided it.
 
     A text holding several licenses has no `license_id`; `licenses` lists them in text order,
-    and `note` says why a match is below high confidence.
+    and `note` says why a match is below high confidence. `license_documents` lists the ids
+    whose license document itself the text holds, not merely its notice or use policy.
     """
 
     license_id: str | None
@@ -80,6 +81,7 @@ class Identification:
     candidates: tuple[str, ...] = ()
     licenses: tuple[str, ...] = ()
     note: str | None = None
+    license_documents: tuple[str, ...] = ()
 
     @property
     def known(self) -> bool:
@@ -171,6 +173,7 @@ def identify(text: str, catalog: Catalog) -> Identification:
             candidates=licenses,
             licenses=licenses,
             note=f"the text holds several licenses: {', '.join(licenses)}",
+            license_documents=_license_documents(found),
         )
     # The most specific fingerprint (most matched text) decides; versions come with it.
     hits.sort(key=lambda r: -sum(len(m) for m in r.match))
@@ -186,7 +189,27 @@ def identify(text: str, catalog: Catalog) -> Identification:
         candidates=ids,
         licenses=ids,
         note=note,
+        license_documents=_license_documents(found),
     )
+
+
+def _license_documents(found: list[_Hit]) -> tuple[str, ...]:
+    """Ids whose license document the text holds, in text order; notices and policies aside."""
+    by_id: dict[str, list[_Hit]] = {}
+    for hit in found:
+        by_id.setdefault(hit.rule.license_id, []).append(hit)
+    out = []
+    for license_id, hits in by_id.items():
+        # A use policy names its license in passing (the Llama 4 AUP does, below its title), so
+        # what the text starts with decides: the sets within their limits, or else, for a text
+        # appended far down, the set found first.
+        deciding = [h for h in hits if h.strict]
+        if not deciding:
+            first = min(h.at for h in hits)
+            deciding = [h for h in hits if h.at == first]
+        if any(h.rule.document == "license" for h in deciding):
+            out.append(license_id)
+    return tuple(out)
 
 
 def _added_terms(folded: str, hits: list[_Rule]) -> str | None:

@@ -243,7 +243,7 @@ def lint_repository(
     # repository and lists the others as duties.
     rules = replace(
         rules,
-        deployment=replace(rules.deployment, modes=publishing),
+        deployment=replace(rules.deployment, modes=publishing, publishes_card=True),
         accept=frozenset(obligation_kinds()),
     )
     walker = (

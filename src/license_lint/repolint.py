@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from .catalog import Catalog, LicensePolicy
 from .codes import DEFAULT_SEVERITY
+from .evaluate import actions
 from .identify import fold, identify
 from .inherit import fold_model_name
 from .model import PLACEHOLDERS, Card, Finding, Location, Normalized, Severity
 from .rules import Rules
 
 _NOTICE = re.compile(r"^notice(\.[a-z]+)?$", re.IGNORECASE)
+# A placeholder in a required text ("{model} is built using ..."), which any name fills.
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
 def repo_findings(
@@ -30,13 +34,18 @@ def repo_findings(
     readme = files.get(card.readme_path, "")
     line = card.declaration.lines.get(card.declaration.key or "license")
     at_license = Location(card.readme_path, line, card.declaration.key or "license")
-    # Every license whose text a file holds counts as shipped: a LICENSE may carry two.
+    # Every license whose own text a file holds counts as shipped: a LICENSE may carry two. A
+    # Notice or a use policy names the license but is not "a copy of this Agreement".
     shipped = {
         license_id
         for path, text in files.items()
         if path != card.readme_path
-        for license_id in identify(text, catalog).licenses
+        for license_id in _license_copies(text, catalog)
     }
+    doing = actions(rules)
+    # Only what publishing the repository does can be checked in it; the card of a derivative
+    # is a public statement about it when lint adds that action.
+    checked = {"distribute", "derivative-distributed"} | ({"public-statement"} & doing)
     out: list[Finding] = []
 
     def add(
@@ -69,8 +78,8 @@ def repo_findings(
     short_name = name.rsplit("/", 1)[-1]
     for term in effective.terms:
         if len(term.any_of) > 1:
-            # A choice (A OR B) is met by shipping the text of one of them.
-            if not set(term.any_of) & shipped:
+            # A choice (A OR B) is met by shipping the text (or the link) of one of them.
+            if not any(_carried(i, shipped, files, catalog) for i in term.any_of):
                 choice = " or ".join(term.any_of)
                 first = catalog.get(term.any_of[0])
                 if first is not None:
@@ -86,21 +95,24 @@ def repo_findings(
         if policy is None or policy.id in PLACEHOLDERS or policy.kind != "license":
             continue
         for duty in policy.obligations:
-            publishing = set(duty.applies_to) & {"distribute", "derivative-distributed"}
+            publishing = set(duty.applies_to) & checked
             # Conditional duties (a model subset, a threshold) cannot be seen in a repository.
             applies = duty.condition is None or (
                 duty.condition == "commercial-use" and rules.deployment.commercial
             )
             if not publishing or not applies:
                 continue
-            if duty.id == "include-license" and policy.id not in shipped:
+            if duty.id == "include-license" and not _carried(policy.id, shipped, files, catalog):
+                link = f"https://{policy.urls[0]}" if duty.satisfied_by_link else None
                 add(
                     "license-file-missing",
-                    f"no file in the repository is the {policy.id} license text ({policy.name}), "
-                    "which must travel with copies of the model",
+                    f"no file in the repository is the {policy.id} license text ({policy.name})"
+                    + (f" or links to it ({link})" if link else "")
+                    + ", which must travel with copies of the model",
                     policy,
                     duty.clause,
-                    f"add the full {policy.name} as LICENSE (or the file license_link names)",
+                    f"add the full {policy.name} as LICENSE (or the file license_link names)"
+                    + (f", or its link {link} to README.md" if link else ""),
                 )
             elif duty.id == "notice-file" and duty.text and not _has_notice(files, duty.text):
                 add(
@@ -114,15 +126,22 @@ def repo_findings(
             elif (
                 duty.id == "attribution-display"
                 and duty.text
-                and fold(duty.text) not in fold(readme)
+                and not _displays(readme, (duty.text, *duty.alternatives))
             ):
+                wanted = " or ".join(f'"{t}"' for t in (duty.text, *duty.alternatives))
+                if publishing == {"public-statement"}:
+                    required = (
+                        f"{policy.id} requires every public statement about a derivative, its "
+                        f"model card included, to say {wanted}"
+                    )
+                else:
+                    required = f"{policy.id} requires {wanted} to be displayed prominently"
                 add(
                     "attribution-missing",
-                    f'{policy.id} requires "{duty.text}" to be displayed prominently; the model '
-                    "card does not show it",
+                    f"{required}; the model card does not show it",
                     policy,
                     duty.clause,
-                    f'add "{duty.text}" to README.md',
+                    f'add "{_PLACEHOLDER.sub(short_name, duty.text)}" to README.md',
                     Location(card.readme_path),
                 )
             elif duty.id == "name-prefix" and duty.text and not _starts_with(short_name, duty.text):
@@ -168,6 +187,57 @@ def _undeclared(
         hint=f"add `license: {hub_id}` to the README front matter"
         + (" with license_name and license_link" if hub_id == "other" else ""),
     )
+
+
+@functools.cache
+def _notices(catalog: Catalog) -> tuple[str, ...]:
+    """The folded Notice sentences the catalog's licenses require, longest first."""
+    texts = {
+        fold(duty.text)
+        for policy in catalog.policies.values()
+        for duty in policy.obligations
+        if duty.id == "notice-file" and duty.text
+    }
+    return tuple(sorted(texts, key=len, reverse=True))
+
+
+def _license_copies(text: str, catalog: Catalog) -> tuple[str, ...]:
+    """Ids whose license text the file holds, its required Notice sentences set aside."""
+    # A Notice names its license by title ("... under the Mistral AI Research License"), and a
+    # title-only fingerprint would take it for the license; the license itself survives the cut.
+    folded = fold(text)
+    for notice in _notices(catalog):
+        folded = folded.replace(notice, " ")
+    return identify(folded, catalog).license_documents
+
+
+def _carried(
+    license_id: str, shipped: set[str], files: Mapping[str, str], catalog: Catalog
+) -> bool:
+    """True when the repository carries the license: its text, or its link where that will do."""
+    if license_id in shipped:
+        return True
+    policy = catalog.get(license_id)
+    if policy is None or not policy.urls:
+        return False
+    if not any(d.id == "include-license" and d.satisfied_by_link for d in policy.obligations):
+        return False
+    texts = [text.lower() for text in files.values()]
+    return any(url in text for url in policy.urls for text in texts)
+
+
+def _displays(readme: str, accepted: Iterable[str]) -> bool:
+    """True when the README shows one of the accepted texts; a placeholder matches any name."""
+    shown = fold(readme)
+    for text in accepted:
+        parts = [fold(part) for part in _PLACEHOLDER.split(text)]
+        fixed = [part for part in parts if part]
+        if not fixed:
+            return True  # nothing but placeholders: no wording to look for
+        pattern = ".*?".join(re.escape(part) for part in fixed)
+        if re.search(pattern, shown):
+            return True
+    return False
 
 
 def _has_notice(files: Mapping[str, str], text: str) -> bool:

@@ -48,6 +48,8 @@ class Deployment:
     modes: tuple[str, ...] = ("internal",)
     uses: tuple[str, ...] = ()
     train_on_outputs: bool = False
+    # Never read from a rules file: `lint` sets it, since a publisher's model card is public.
+    publishes_card: bool = False
 
 
 @dataclass(frozen=True)
