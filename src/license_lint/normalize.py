@@ -448,29 +448,27 @@ def _from_prompt(
 
 def _names_in(folded: str, catalog: Catalog) -> set[str]:
     """Catalog licenses named in folded prose, by full name or by a distinctive id."""
-    candidates = [
-        (key, license_id)
+    pattern, ids = _name_pattern(catalog)
+    found = {ids[match.group("name")] for match in pattern.finditer(folded)}
+    return {i for i in found if i not in PLACEHOLDERS}
+
+
+@functools.cache
+def _name_pattern(catalog: Catalog) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern for every name and distinctive id of the catalog, longest first."""
+    ids = {
+        key: license_id
         for key, license_id in catalog.by_name.items()
         if len(key) >= 10 and any(word in key for word in _NAME_WORDS)
-    ]
+    }
     # Ids such as cc-by-nc-4.0 or llama3.1 are distinctive; short ones (mit) are common words.
-    candidates += [(key, i) for key, i in catalog.by_hub.items() if len(key) >= 6]
-    spans: list[tuple[int, int, str]] = []
-    for key, license_id in candidates:
-        # Whole words only, and not the start of a longer version ("llama3" in "llama3-2").
-        for match in re.finditer(rf"(?<![a-z0-9]){re.escape(key)}(?![a-z0-9]|[-.]\d)", folded):
-            spans.append((match.start(), match.end(), license_id))
-    # A name inside a longer one ("apache license 2.0" in "apache license 2.0 with ...") is
-    # part of it, not a second license.
-    spans.sort(key=lambda span: (span[0], -span[1]))
-    found: set[str] = set()
-    reach = -1
-    for _, end, license_id in spans:
-        if end <= reach:
-            continue
-        found.add(license_id)
-        reach = max(reach, end)
-    return {i for i in found if i not in PLACEHOLDERS}
+    ids.update((key, i) for key, i in catalog.by_hub.items() if len(key) >= 6 and key not in ids)
+    # Longest first, so that a name inside a longer one ("apache license 2.0" in "apache license
+    # 2.0 with ...") is read as part of it; whole words only, and not the start of a longer
+    # version ("llama3" in "llama3-2").
+    names = "|".join(re.escape(k) for k in sorted(ids, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![a-z0-9])(?P<name>{names})(?![a-z0-9]|[-.]\d)")
+    return pattern, ids
 
 
 def _excerpt(text: str, limit: int = 80) -> str:
