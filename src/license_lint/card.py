@@ -28,6 +28,10 @@ MAX_FRONT_MATTER_CHARS = 1_000_000
 # libyaml's loader is about eight times faster on real cards; the pure one is the fallback.
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+
 # libyaml's parser, used alone to check a whole block's syntax quickly; None without libyaml.
 _CParser: Any = getattr(getattr(yaml, "_yaml", None), "CParser", None)
 
@@ -166,14 +170,65 @@ def _check_syntax(body: str) -> None:
 
 
 def _compose(body: str) -> tuple[yaml.Node | None, Any]:
+    """The block's node, and the card keys built from it (the whole value if not a mapping)."""
     loader = _Loader(body)
     try:
         node = loader.get_single_node()
-        if isinstance(node, yaml.MappingNode):
-            _refuse_duplicate_card_keys(node)
-        return node, loader.construct_document(node) if node is not None else None
+        if not isinstance(node, yaml.MappingNode):
+            return node, loader.construct_document(node) if node is not None else None
+        _refuse_duplicate_card_keys(node)
+        _check_tags(loader, node)
+        # Merged keys (`<<:`) can be card keys; YAML's rule puts them next to the others.
+        loader.flatten_mapping(node)
+        kept = [
+            (key, value)
+            for key, value in node.value
+            if isinstance(key, yaml.ScalarNode) and key.tag == _STR_TAG and key.value in CARD_KEYS
+        ]
+        # Only the card keys are built. Values the Hub's parser reads but PyYAML would not
+        # build (a list as a mapping key, the date 2024-02-30) do not bear on licensing.
+        part = yaml.MappingNode(node.tag, kept, node.start_mark, node.end_mark)
+        return node, loader.construct_document(part)
     finally:
         loader.dispose()
+
+
+def _check_tags(loader: yaml.SafeLoader, root: yaml.Node) -> None:
+    """Raise for a tag no parser can build, or one that does not fit its value (`!!int abc`).
+
+    Both the Hub's parser and PyYAML refuse such a block, wherever the tag is.
+    """
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack += [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
+        if _plain_tag(loader, node):
+            continue
+        if node.tag not in loader.yaml_constructors:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"could not determine a constructor for the tag {node.tag!r}",
+                node.start_mark,
+            )
+        loader.construct_object(node, deep=True)
+
+
+def _plain_tag(loader: yaml.SafeLoader, node: yaml.Node) -> bool:
+    """True when the node's tag is the one YAML gives such a value anyway (nothing to check)."""
+    if isinstance(node, yaml.ScalarNode):
+        implicit = loader.resolve(yaml.ScalarNode, node.value, (True, False))  # type: ignore[no-untyped-call]
+        return node.tag in (_STR_TAG, implicit)
+    if isinstance(node, yaml.SequenceNode):
+        return bool(node.tag == _SEQ_TAG)
+    return bool(node.tag == _MAP_TAG)
 
 
 def _refuse_duplicate_card_keys(node: yaml.MappingNode) -> None:
