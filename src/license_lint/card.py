@@ -177,7 +177,9 @@ def _compose(body: str) -> tuple[yaml.Node | None, Any]:
         if not isinstance(node, yaml.MappingNode):
             return node, loader.construct_document(node) if node is not None else None
         _refuse_duplicate_card_keys(node)
-        _check_tags(loader, node)
+        if "!" in body:
+            # Every explicit tag starts with '!': without one there is nothing to check.
+            _check_tags(loader, node)
         # Merged keys (`<<:`) can be card keys; YAML's rule puts them next to the others.
         loader.flatten_mapping(node)
         kept = [
