@@ -157,22 +157,32 @@ def evaluate(
 
 
 def _missing(ctx: _Context) -> list[Finding]:
-    severity = _action_severity(ctx.rules.unknown)
-    if severity is None:
-        return []
-    return [
-        ctx.finding(
-            "license-missing",
-            "the card declares no license that license-lint can read",
-            hint="find the license in the repository files or ask the author; "
-            "until then the model cannot be used",
-            severity=severity,
-        )
-    ]
+    return _unknown_finding(
+        ctx,
+        "license-missing",
+        "the card declares no license that license-lint can read",
+        "find the license in the repository files or ask the author; "
+        "until then the model cannot be used",
+    )
+
+
+def unknown_severity(rules: Rules) -> Severity | None:
+    """The severity `licenses.unknown` gives missing or unknown licenses; None for ignore."""
+    return {"fail": E, "warn": W}.get(rules.unknown)
 
 
 def _action_severity(action: str) -> Severity | None:
     return {"fail": E, "warn": W}.get(action)
+
+
+def _unknown_finding(
+    ctx: _Context, code: str, message: str, hint: str, policy: LicensePolicy | None = None
+) -> list[Finding]:
+    """A missing or unreadable license, at the severity `licenses.unknown` gives."""
+    severity = unknown_severity(ctx.rules)
+    if severity is None:
+        return []
+    return [ctx.finding(code, message, policy=policy, hint=hint, severity=severity)]
 
 
 def _term_findings(ctx: _Context, term: LicenseTerm) -> list[Finding]:
@@ -184,20 +194,14 @@ def _term_findings(ctx: _Context, term: LicenseTerm) -> list[Finding]:
 
 
 def _unknown(ctx: _Context, term: LicenseTerm) -> list[Finding]:
-    severity = _action_severity(ctx.rules.unknown)
-    if severity is None:
-        return []
-    where = term.evidence.source
-    return [
-        ctx.finding(
-            "license-unknown",
-            f"{where} '{term.evidence.raw}' is not a license license-lint knows"
-            + (f" ({term.note})" if term.note else ""),
-            hint="read the license text, then add a waiver or ask for the license to be "
-            "added to the catalog (`license-lint licenses` lists the known ones)",
-            severity=severity,
-        )
-    ]
+    return _unknown_finding(
+        ctx,
+        "license-unknown",
+        f"{term.evidence.source} '{term.evidence.raw}' is not a license license-lint knows"
+        + (f" ({term.note})" if term.note else ""),
+        "read the license text, then add a waiver or ask for the license to be "
+        "added to the catalog (`license-lint licenses` lists the known ones)",
+    )
 
 
 def _terms_unverified(policy: LicensePolicy) -> bool:
@@ -207,20 +211,15 @@ def _terms_unverified(policy: LicensePolicy) -> bool:
 
 
 def _unverified(ctx: _Context, policy: LicensePolicy) -> list[Finding]:
-    severity = _action_severity(ctx.rules.unknown)
-    if severity is None:
-        return []
-    return [
-        ctx.finding(
-            "license-unknown",
-            f"{policy.id} ({policy.name}) is known to license-lint by name only: its terms are "
-            "not verified, so no use of it can be checked",
-            policy=policy,
-            hint="read the license text, then add a waiver; `license-lint explain "
-            f"{policy.id}` shows what is known",
-            severity=severity,
-        )
-    ]
+    return _unknown_finding(
+        ctx,
+        "license-unknown",
+        f"{policy.id} ({policy.name}) is known to license-lint by name only: its terms are "
+        "not verified, so no use of it can be checked",
+        f"read the license text, then add a waiver; `license-lint explain {policy.id}` shows "
+        "what is known",
+        policy,
+    )
 
 
 def _license_findings(ctx: _Context, term: LicenseTerm, license_id: str) -> list[Finding]:

@@ -12,7 +12,7 @@ from . import __version__
 from .catalog import Catalog
 from .codes import DEFAULT_SEVERITY
 from .errors import HubUnavailableError, LicenseLintError, RateLimitedError
-from .evaluate import evaluate, unused_waivers, verdict, waive
+from .evaluate import evaluate, unknown_severity, unused_waivers, verdict, waive
 from .fetch import Fetcher
 from .identify import HIGH, MEDIUM, Identification, identify
 from .inherit import RANK, effective_license, lineage_findings
@@ -124,10 +124,10 @@ def _with_rules_severity(finding: Finding, rules: Rules) -> list[Finding]:
     """The finding at the severity the rules give its code (none when they turn it off)."""
     if finding.code == "license-unknown":
         # As for any unknown license: licenses.unknown says fail, warn or ignore.
-        action = {"fail": Severity.ERROR, "warn": Severity.WARNING}.get(rules.unknown)
-        finding = replace(finding, severity=action) if action else finding
-        if action is None:
+        severity = unknown_severity(rules)
+        if severity is None:
             return []
+        finding = replace(finding, severity=severity)
     override = rules.severity.get(finding.code)
     if override == "off":
         return []
